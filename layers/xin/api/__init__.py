@@ -1,0 +1,1 @@
+"""HTTP API: one FastAPI app factory that can mount any subset of routes."""

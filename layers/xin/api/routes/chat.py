@@ -1,0 +1,46 @@
+"""POST /chat: a grounded answer with numbered citations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from xin.api.errors import ApiError, request_id_of
+from xin.api.models import ChatRequest, ChatResponse, CitationOut, ErrorResponse
+
+router = APIRouter(tags=["chat"])
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorResponse} for code in (400, 413, 422, 503)
+}
+
+
+@router.post("/chat", response_model=ChatResponse, responses=_ERRORS)
+def chat(body: ChatRequest, request: Request) -> ChatResponse:
+    container = request.app.state.container
+    settings = container.settings
+    limit = settings.api.max_message_chars
+    if len(body.message) > limit:
+        raise ApiError(413, "message_too_long", f"The message is longer than {limit} characters.")
+    reply = container.chat.ask(
+        body.message,
+        tenant=body.tenant or settings.default_tenant,
+        session_id=body.session_id,
+    )
+    return ChatResponse(
+        answer=reply.answer.text,
+        citations=[
+            CitationOut(
+                index=c.index,
+                document_id=c.document_id,
+                title=c.title,
+                source=c.source,
+                location=c.location,
+                snippet=c.snippet,
+            )
+            for c in reply.answer.citations
+        ],
+        language=reply.answer.language,
+        grounded=reply.answer.grounded,
+        session_id=reply.session_id,
+        request_id=request_id_of(request),
+    )

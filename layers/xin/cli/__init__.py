@@ -1,0 +1,1 @@
+"""The ``xin`` command-line interface."""

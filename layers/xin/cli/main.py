@@ -1,0 +1,136 @@
+"""``xin``: serve the API, ingest documents, ask questions — no cloud needed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xin.config import Settings, load_settings
+from xin.errors import XinError
+
+app = typer.Typer(
+    name="xin",
+    help="Xin: grounded answers with citations from your documents.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Evaluate retrieval, guardrails and redaction.", no_args_is_help=True)
+
+TenantOption = Annotated[
+    str | None, typer.Option("--tenant", "-t", help="Tenant (default: settings.default_tenant).")
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except XinError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: api.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: api.port).")] = None,
+) -> None:
+    """Serve the HTTP API and the web chat page."""
+    import uvicorn
+
+    from xin.api.app import create_app
+
+    settings = _settings()
+    application = create_app(settings)
+    uvicorn.run(
+        application,
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
+    tenant: TenantOption = None,
+) -> None:
+    """Ingest documents. Unchanged documents are skipped; a bad file never stops the rest."""
+    from xin.cli.ingest_view import run_ingest
+    from xin.deps import Container
+
+    settings = _settings()
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        typer.secho(f"error: no such file or directory: {missing[0]}", err=True, fg="red")
+        raise typer.Exit(2)
+    container = Container(settings)
+    failed = run_ingest(container, paths, tenant or settings.default_tenant)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question to ask.")],
+    tenant: TenantOption = None,
+    session: Annotated[str | None, typer.Option(help="Continue a conversation.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ask a question and print the answer with its citations."""
+    from xin.deps import Container
+
+    settings = _settings()
+    container = Container(settings)
+    try:
+        reply = container.chat.ask(
+            question, tenant=tenant or settings.default_tenant, session_id=session
+        )
+    except XinError as exc:
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(1) from None
+    citations = [
+        {
+            "index": c.index,
+            "document_id": c.document_id,
+            "title": c.title,
+            "source": c.source,
+            "location": c.location,
+            "snippet": c.snippet,
+        }
+        for c in reply.answer.citations
+    ]
+    if as_json:
+        out = {
+            "answer": reply.answer.text,
+            "citations": citations,
+            "language": reply.answer.language,
+            "grounded": reply.answer.grounded,
+            "session_id": reply.session_id,
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    typer.echo(reply.answer.text)
+    for c in citations:
+        where = f" · {c['location']}" if c["location"] else ""
+        typer.echo(f"  [{c['index']}] {c['title']} — {c['source']}{where}")
+
+
+def _register_optional_commands() -> None:
+    if find_spec("xin.cli.guard_cmds") is not None:
+        from xin.cli import guard_cmds
+
+        guard_cmds.register(app, eval_app)
+
+
+_register_optional_commands()
+app.add_typer(eval_app, name="eval")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,84 @@
+"""Wires a whole application from ``Settings``. Every component is built on first use,
+so a function that only serves /health never loads the embedding model."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from xin.config import Settings
+from xin.ports import ConversationStore, Embedder, Generator, LanguageDetector, Retriever
+from xin.services.chat import ChatService
+from xin.services.ingestion import IngestionService
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def database(self):  # type: ignore[no-untyped-def]  # adapter type stays out of the signature
+        from xin.adapters.sqlite.database import Database
+
+        return Database(self.settings.sqlite_path)
+
+    @cached_property
+    def store(self):  # type: ignore[no-untyped-def]
+        from xin.adapters.sqlite.store import SqliteVectorStore
+
+        return SqliteVectorStore(self.database)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        from xin.adapters.sqlite.conversations import SqliteConversationStore
+
+        return SqliteConversationStore(self.database)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from xin.adapters.e5_embedder import E5SmallEmbedder
+
+        return E5SmallEmbedder(threads=self.settings.embedding.threads)
+
+    @cached_property
+    def detector(self) -> LanguageDetector:
+        from xin.rag.language import LangDetectDetector
+
+        return LangDetectDetector()
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from xin.rag.retrieval import HybridRetriever
+
+        rag = self.settings.rag
+        return HybridRetriever(self.store, self.embedder, candidates=rag.candidates, rrf_k=rag.rrf_k)
+
+    @cached_property
+    def generator(self) -> Generator:
+        from xin.rag.answerer import ExtractiveAnswerer
+
+        rag = self.settings.rag
+        return ExtractiveAnswerer(
+            min_relevance=rag.min_relevance, max_sentences=rag.max_answer_sentences
+        )
+
+    @cached_property
+    def chat(self) -> ChatService:
+        return ChatService(
+            self.retriever,
+            self.generator,
+            self.conversations,
+            self.detector,
+            top_k=self.settings.rag.top_k,
+            history_turns=self.settings.chat.history_turns,
+        )
+
+    @cached_property
+    def ingestion(self) -> IngestionService:
+        rag = self.settings.rag
+        return IngestionService(
+            self.store,
+            self.embedder,
+            self.detector,
+            chunk_size=rag.chunk_size,
+            chunk_overlap=rag.chunk_overlap,
+        )

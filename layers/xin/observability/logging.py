@@ -1,0 +1,23 @@
+"""Structured JSON logs through Powertools' Logger (it also runs outside Lambda)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
+
+SERVICE_NAME = "xin"
+
+
+@lru_cache(maxsize=1)
+def get_logger() -> Logger:
+    """The process-wide logger, created on first use (no import-time side effects)."""
+    from aws_lambda_powertools import Logger
+
+    return Logger(service=SERVICE_NAME)
+
+
+def configure_logging(level: str) -> None:
+    get_logger().setLevel(level)

@@ -1,0 +1,1 @@
+"""Retrieval-augmented generation: loading, chunking, retrieval and answering."""

@@ -1,0 +1,171 @@
+"""The default ``Generator``: an extractive, grounded answerer that needs no LLM.
+
+It answers with the sentences of the retrieved chunks that best cover the question's
+content words, each followed by a numbered citation, and refuses ("I don't know") when
+neither the dense similarity nor the word overlap shows that the sources answer it.
+Words that occur in most retrieved chunks (a product name, say) weigh little, so a
+question is not "covered" just because it names the subject of every document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xin.domain import Answer, Citation, SearchHit, Turn
+from xin.rag.messages import dont_know, other_language_note
+from xin.rag.text import content_terms, light_stem, split_sentences, words
+
+_COMMON_TERM_WEIGHT = 0.25
+_MIN_SENTENCE_WORDS = 3
+_SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit_rank: int
+    position: int
+    text: str
+    score: float
+    stems: frozenset[str]
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(light_stem(w) for w in words(text))
+
+
+def _term_weights(question: str, hits: Sequence[SearchHit]) -> dict[str, float]:
+    terms = [light_stem(t) for t in content_terms(question)]
+    chunk_stems = [_stems(f"{h.document_title} {h.chunk.heading} {h.chunk.text}") for h in hits]
+    weights: dict[str, float] = {}
+    for term in terms:
+        frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
+        common = len(chunk_stems) >= 3 and frequency > 0.6
+        weights[term] = _COMMON_TERM_WEIGHT if common else 1.0
+    return weights
+
+
+def _coverage(stems: frozenset[str], weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
+
+
+class ExtractiveAnswerer:
+    """Implements the ``Generator`` port without a language model."""
+
+    def __init__(
+        self,
+        *,
+        min_relevance: float = 0.82,
+        strong_relevance: float = 0.88,
+        min_coverage: float = 0.5,
+        max_sentences: int = 3,
+        max_sources: int = 3,
+    ) -> None:
+        self._min_relevance = min_relevance
+        self._strong_relevance = strong_relevance
+        self._min_coverage = min_coverage
+        self._max_sentences = max_sentences
+        self._max_sources = max_sources
+
+    def answer(
+        self, question: str, hits: Sequence[SearchHit], language: str, history: Sequence[Turn]
+    ) -> Answer:
+        weights = _term_weights(question, hits)
+        pool = self._language_pool(hits, language, weights)
+        candidates = self._candidates(pool, weights)
+        if not candidates or not self._supported(hits, candidates[0], weights):
+            return Answer(text=dont_know(language), citations=(), language=language, grounded=False)
+        chosen = self._choose(candidates)
+        return self._compose(chosen, pool, language, same_language=pool is not hits)
+
+    def _language_pool(
+        self, hits: Sequence[SearchHit], language: str, weights: dict[str, float]
+    ) -> Sequence[SearchHit]:
+        same = [h for h in hits if h.chunk.language == language]
+        covered = any(_coverage(_stems(h.chunk.text), weights) > 0 for h in same)
+        return same if same and (covered or not weights) else hits
+
+    def _supported(
+        self, hits: Sequence[SearchHit], best: _Candidate, weights: dict[str, float]
+    ) -> bool:
+        dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
+        if dense >= self._strong_relevance:
+            return True
+        if not weights:
+            return dense >= self._min_relevance
+        return dense >= self._min_relevance and best.score >= self._min_coverage
+
+    def _candidates(
+        self, hits: Sequence[SearchHit], weights: dict[str, float]
+    ) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for rank, hit in enumerate(hits[: self._max_sources + 2]):
+            context = _stems(f"{hit.document_title} {hit.chunk.heading}")
+            for position, sentence in enumerate(split_sentences(hit.chunk.text)):
+                if len(words(sentence)) < _MIN_SENTENCE_WORDS:
+                    continue
+                stems = _stems(sentence)
+                own = _coverage(stems, weights)
+                with_context = _coverage(stems | context, weights)
+                score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)
+                found.append(_Candidate(rank, position, sentence, score, stems))
+        found.sort(key=lambda c: (-c.score, c.hit_rank, c.position))
+        return found
+
+    def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        best = candidates[0]
+        chosen = [best]
+        for candidate in candidates[1:]:
+            if len(chosen) >= self._max_sentences:
+                break
+            if candidate.score < 0.6 * best.score:
+                break
+            if any(_overlap(candidate.stems, c.stems) > 0.7 for c in chosen):
+                continue
+            chosen.append(candidate)
+        chosen.sort(key=lambda c: (c.hit_rank, c.position))
+        return chosen
+
+    def _compose(
+        self,
+        chosen: list[_Candidate],
+        hits: Sequence[SearchHit],
+        language: str,
+        *,
+        same_language: bool,
+    ) -> Answer:
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for candidate in chosen:
+            hit = hits[candidate.hit_rank]
+            if candidate.hit_rank not in numbers:
+                numbers[candidate.hit_rank] = len(numbers) + 1
+                citations.append(_citation(numbers[candidate.hit_rank], hit))
+            parts.append(f"{candidate.text} [{numbers[candidate.hit_rank]}]")
+        text = " ".join(parts)
+        answered_in = language
+        if not same_language and hits and hits[0].chunk.language not in {language, "und"}:
+            text = f"{other_language_note(language)} {text}"
+            answered_in = hits[0].chunk.language
+        return Answer(text=text, citations=tuple(citations), language=answered_in, grounded=True)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(min(len(a), len(b)), 1)
+
+
+def _citation(index: int, hit: SearchHit) -> Citation:
+    snippet = hit.chunk.text.strip().replace("\n", " ")
+    if len(snippet) > _SNIPPET_CHARS:
+        snippet = snippet[: _SNIPPET_CHARS - 1].rstrip() + "…"
+    return Citation(
+        index=index,
+        document_id=hit.chunk.document_id,
+        title=hit.document_title,
+        source=hit.source,
+        location=hit.chunk.heading or hit.chunk.location,
+        chunk_id=hit.chunk.chunk_id,
+        snippet=snippet,
+    )

@@ -1,0 +1,93 @@
+"use strict";
+// The web chat page. Text is always inserted with textContent, never as HTML.
+(function () {
+  const log = document.getElementById("log");
+  const form = document.getElementById("ask");
+  const input = document.getElementById("message");
+  const button = document.getElementById("send");
+  let sessionId = sessionStorage.getItem("xin-session") || null;
+
+  function add(role, text) {
+    const item = document.createElement("li");
+    item.className = "turn " + role;
+    const body = document.createElement("p");
+    body.className = "text";
+    body.dir = "auto";
+    body.textContent = text;
+    item.appendChild(body);
+    log.appendChild(item);
+    item.scrollIntoView({ block: "end" });
+    return item;
+  }
+
+  function addCitations(item, citations) {
+    if (!citations || citations.length === 0) return;
+    const list = document.createElement("ol");
+    list.className = "citations";
+    for (const c of citations) {
+      const entry = document.createElement("li");
+      entry.dir = "auto";
+      entry.value = c.index;
+      const title = document.createElement("strong");
+      title.textContent = c.title || c.document_id;
+      entry.appendChild(title);
+      const where = document.createElement("span");
+      where.className = "where";
+      where.textContent = " — " + c.source + (c.location ? " · " + c.location : "");
+      entry.appendChild(where);
+      const snippet = document.createElement("q");
+      snippet.textContent = c.snippet;
+      entry.appendChild(snippet);
+      list.appendChild(entry);
+    }
+    item.appendChild(list);
+  }
+
+  async function ask(message) {
+    const payload = { message: message };
+    if (sessionId) payload.session_id = sessionId;
+    const response = await fetch("/chat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(payload),
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      const error = data && data.error ? data.error : { message: response.statusText };
+      throw new Error(error.message + (error.request_id ? " (request " + error.request_id + ")" : ""));
+    }
+    sessionId = data.session_id;
+    sessionStorage.setItem("xin-session", sessionId);
+    return data;
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    add("user", message);
+    input.value = "";
+    button.disabled = true;
+    const pending = add("assistant pending", "…");
+    try {
+      const data = await ask(message);
+      pending.remove();
+      const item = add("assistant", data.answer);
+      item.dataset.language = data.language;
+      addCitations(item, data.citations);
+    } catch (err) {
+      pending.remove();
+      add("error", err.message);
+    } finally {
+      button.disabled = false;
+      input.focus();
+    }
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+})();
