@@ -36,8 +36,13 @@ class Container:
     @cached_property
     def embedder(self) -> Embedder:
         from xin.adapters.e5_embedder import E5SmallEmbedder
+        from xin.rag.caching import CachedQueryEmbedder
 
-        return E5SmallEmbedder(threads=self.settings.embedding.threads)
+        embedding = self.settings.embedding
+        model = E5SmallEmbedder(threads=embedding.threads)
+        if embedding.query_cache_size == 0:
+            return model
+        return CachedQueryEmbedder(model, max_entries=embedding.query_cache_size)
 
     @cached_property
     def detector(self) -> LanguageDetector:
@@ -50,7 +55,9 @@ class Container:
         from xin.rag.retrieval import HybridRetriever
 
         rag = self.settings.rag
-        return HybridRetriever(self.store, self.embedder, candidates=rag.candidates, rrf_k=rag.rrf_k)
+        return HybridRetriever(
+            self.store, self.embedder, candidates=rag.candidates, rrf_k=rag.rrf_k
+        )
 
     @cached_property
     def generator(self) -> Generator:

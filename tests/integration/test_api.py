@@ -64,7 +64,9 @@ def test_persian_install_question_gets_a_persian_answer_from_persian_docs(
     "question",
     ["What is the capital of France?", "How do I bake a chocolate cake?", "پایتخت فرانسه کجاست؟"],
 )
-def test_uncovered_question_gets_an_honest_i_dont_know(kb_client: TestClient, question: str) -> None:
+def test_uncovered_question_gets_an_honest_i_dont_know(
+    kb_client: TestClient, question: str
+) -> None:
     body = kb_client.post("/chat", json={"message": question}).json()
     assert body["grounded"] is False
     assert body["citations"] == []
@@ -95,7 +97,9 @@ def test_session_keeps_conversation_memory(kb_client: TestClient, kb_container: 
 def test_bad_chat_input_gets_a_clean_4xx_envelope(
     kb_client: TestClient, payload: str, status: int, code: str
 ) -> None:
-    response = kb_client.post("/chat", content=payload, headers={"content-type": "application/json"})
+    response = kb_client.post(
+        "/chat", content=payload, headers={"content-type": "application/json"}
+    )
     assert response.status_code == status
     assert_envelope(response.json(), code)
 
@@ -163,9 +167,7 @@ def test_openapi_schema_lists_the_routes(kb_client: TestClient) -> None:
 def test_ingest_json_text_then_ask_about_it(container: Container) -> None:
     client = TestClient(create_app(container=container), raise_server_exceptions=False)
     text = "The Zephyr gateway rotates its signing keys every 90 days."
-    response = client.post(
-        "/ingest", json={"text": text, "title": "Zephyr keys", "tenant": "acme"}
-    )
+    response = client.post("/ingest", json={"text": text, "title": "Zephyr keys", "tenant": "acme"})
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "indexed"
     again = client.post("/ingest", json={"text": text, "title": "Zephyr keys", "tenant": "acme"})
@@ -185,14 +187,24 @@ def test_ingest_upload_and_bad_uploads(container: Container) -> None:
     client = TestClient(create_app(container=container), raise_server_exceptions=False)
     ok = client.post(
         "/ingest",
-        files={"file": ("../../etc/notes.md", b"# Notes\n\nThe cafeteria opens at 8am.", "text/markdown")},
+        files={
+            "file": (
+                "../../etc/notes.md",
+                b"# Notes\n\nThe cafeteria opens at 8am.",
+                "text/markdown",
+            )
+        },
     )
     assert ok.status_code == 201, ok.text
     assert ok.json()["document_id"] == "notes.md"  # path components are dropped
-    unsupported = client.post("/ingest", files={"file": ("tool.exe", b"MZ\x90\x00", "application/octet-stream")})
+    unsupported = client.post(
+        "/ingest", files={"file": ("tool.exe", b"MZ\x90\x00", "application/octet-stream")}
+    )
     assert unsupported.status_code == 415
     assert_envelope(unsupported.json(), "unsupported_document")
-    corrupt = client.post("/ingest", files={"file": ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf")})
+    corrupt = client.post(
+        "/ingest", files={"file": ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf")}
+    )
     assert corrupt.status_code == 422
     assert_envelope(corrupt.json(), "document_parse_error")
     no_file = client.post("/ingest", data={"tenant": "x"}, files={"other": ("a.txt", b"x")})

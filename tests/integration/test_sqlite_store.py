@@ -23,11 +23,20 @@ def document(
     store: SqliteVectorStore, tenant: str, doc_id: str, texts: list[str], seed: int = 0
 ) -> None:
     chunks = [
-        Chunk(chunk_id=f"{doc_id}:{i}", document_id=doc_id, tenant=tenant, ordinal=i, text=t,
-              language="en", metadata={"team": "docs"})
+        Chunk(
+            chunk_id=f"{doc_id}:{i}",
+            document_id=doc_id,
+            tenant=tenant,
+            ordinal=i,
+            text=t,
+            language="en",
+            metadata={"team": "docs"},
+        )
         for i, t in enumerate(texts)
     ]
-    record = DocumentRecord(doc_id, tenant, f"{doc_id}.md", doc_id.title(), f"hash-{seed}", len(chunks), 1.0)
+    record = DocumentRecord(
+        doc_id, tenant, f"{doc_id}.md", doc_id.title(), f"hash-{seed}", len(chunks), 1.0
+    )
     store.replace_document(record, chunks, np.vstack([unit(seed + i) for i in range(len(texts))]))
 
 
@@ -45,7 +54,9 @@ def chunk_rows(store: SqliteVectorStore, tenant: str, doc_id: str) -> int:
 
 
 def test_keyword_and_vector_search_find_the_chunk(store: SqliteVectorStore) -> None:
-    document(store, "acme", "helm", ["Install the Helm chart on Kubernetes.", "Bananas are yellow."])
+    document(
+        store, "acme", "helm", ["Install the Helm chart on Kubernetes.", "Bananas are yellow."]
+    )
     keyword = store.keyword_search("acme", "kubernetes deployment", 5)
     assert [h.chunk.chunk_id for h in keyword] == ["helm:0"]
     dense = store.vector_search("acme", unit(1), 5)
@@ -101,7 +112,9 @@ def test_delete_document(store: SqliteVectorStore) -> None:
 def test_filters_restrict_both_searches(store: SqliteVectorStore) -> None:
     document(store, "t", "one", ["alpha text"], seed=1)
     document(store, "t", "two", ["alpha text too"], seed=2)
-    assert {h.chunk.document_id for h in store.keyword_search("t", "alpha", 5, {"document_id": "two"})} == {"two"}
+    assert {
+        h.chunk.document_id for h in store.keyword_search("t", "alpha", 5, {"document_id": "two"})
+    } == {"two"}
     dense = store.vector_search("t", unit(1), 5, {"document_id": "two"})
     assert [h.chunk.document_id for h in dense] == ["two"]
     assert store.keyword_search("t", "alpha", 5, {"team": "docs"})

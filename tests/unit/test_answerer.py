@@ -14,7 +14,9 @@ def hit(text: str, *, dense: float, doc: str = "guide.md", language: str = "en")
         heading_path=("Guide",),
         language=language,
     )
-    return SearchHit(chunk=chunk, score=0.03, document_title=doc, source=doc, scores={"dense": dense})
+    return SearchHit(
+        chunk=chunk, score=0.03, document_title=doc, source=doc, scores={"dense": dense}
+    )
 
 
 HELM = hit(
@@ -27,7 +29,9 @@ LOCAL = hit("Run make run to serve Xin on your laptop without any cloud account.
 
 
 def test_answers_with_the_covering_sentence_and_a_numbered_citation() -> None:
-    answer = ExtractiveAnswerer().answer("How do I deploy Xin to Kubernetes?", [HELM, LOCAL], "en", [])
+    answer = ExtractiveAnswerer().answer(
+        "How do I deploy Xin to Kubernetes?", [HELM, LOCAL], "en", []
+    )
     assert answer.grounded
     assert answer.text.startswith("To deploy Xin to Kubernetes, install the Helm chart")
     assert "[1]" in answer.text
@@ -59,7 +63,10 @@ def test_low_similarity_is_not_enough_even_with_word_overlap() -> None:
 
 def test_prefers_sources_in_the_question_language() -> None:
     persian = hit(
-        "برای نصب شین فرمان make run را اجرا کنید.", dense=0.87, doc="fa/quickstart.md", language="fa"
+        "برای نصب شین فرمان make run را اجرا کنید.",
+        dense=0.87,
+        doc="fa/quickstart.md",
+        language="fa",
     )
     english = hit("To install Xin run make run.", dense=0.9, doc="quickstart.md")
     answer = ExtractiveAnswerer().answer("چگونه شین را نصب کنم؟", [english, persian], "fa", [])

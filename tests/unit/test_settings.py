@@ -23,7 +23,9 @@ def config_dir(tmp_path: Path) -> Path:
         "api:\n  port: 9000\n  cors_origins: [https://a.example, https://b.example]\n"
         "rag:\n  top_k: 7\n  chunk_size: 800\n",
     )
-    write(directory / "staging.yaml", "api:\n  cors_origins: [https://c.example]\nrag:\n  top_k: 9\n")
+    write(
+        directory / "staging.yaml", "api:\n  cors_origins: [https://c.example]\nrag:\n  top_k: 9\n"
+    )
     return directory
 
 

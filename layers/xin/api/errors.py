@@ -78,7 +78,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if exc.status_code == 404:
         message = "No such route."
-    return error_response(request, exc.status_code, code, message, exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(request, exc.status_code, code, message, headers)
 
 
 async def _on_xin(request: Request, exc: Exception) -> JSONResponse:

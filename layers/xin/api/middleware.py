@@ -38,7 +38,7 @@ def _csp_for(path: str) -> bytes | None:
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate = str(value.decode("latin-1"))
             if _SAFE_REQUEST_ID.match(candidate):
                 return candidate
     return uuid.uuid4().hex
@@ -63,13 +63,30 @@ def _envelope(status: int, code: str, message: str, request_id: str) -> list[Mes
 _TOO_LARGE = ("payload_too_large", "The request body is too large.")
 
 
-class _BodyTooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
+
+
+def _limited(receive: Receive, max_bytes: int) -> Receive:
+    """Wrap ``receive`` so a body streamed past ``max_bytes`` stops the request."""
+    received = 0
+
+    async def limited_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > max_bytes:
+                raise _BodyTooLargeError
+        return message
+
+    return limited_receive
 
 
 def _template(scope: Scope) -> str:
     route: Any = scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    path: str = str(getattr(route, "path", "unmatched"))
+    return path
 
 
 class RequestContextMiddleware:
@@ -85,39 +102,35 @@ class RequestContextMiddleware:
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
-        status_holder = {"status": 500}
         if self._declared_length(scope) > self.max_body_bytes:
             for message in _envelope(413, *_TOO_LARGE, request_id):
                 await send(message)
             self._record(scope, 413, started, request_id)
             return
 
-        received = 0
+        status = await self._run(scope, request_id, receive, send)
+        self._record(scope, status, started, request_id)
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _BodyTooLarge
-            return message
-
+    async def _run(self, scope: Scope, request_id: str, receive: Receive, send: Send) -> int:
+        """Call the app with a size-limited body and extra headers; return the status sent."""
+        status = 500
+        limited_receive = _limited(receive, self.max_body_bytes)
         extra = [(b"x-request-id", request_id.encode()), *_BASE_HEADERS]
         csp = _csp_for(scope.get("path", ""))
         if csp:
             extra.append((b"content-security-policy", csp))
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                status = message["status"]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         try:
             await self.app(scope, limited_receive, send_with_headers)
-        except _BodyTooLarge:
-            status_holder["status"] = 413
+        except _BodyTooLargeError:
+            status = 413
             for message in _envelope(413, *_TOO_LARGE, request_id):
                 await send(message)
         except Exception as exc:  # the last line of defence: never a stack trace to the caller
@@ -125,10 +138,10 @@ class RequestContextMiddleware:
                 "unhandled error", extra={"request_id": request_id, "error": type(exc).__name__}
             )
             self.metrics.error(_template(scope), "internal_error")
-            status_holder["status"] = 500
+            status = 500
             for message in _envelope(500, "internal_error", "Internal error.", request_id):
                 await send(message)
-        self._record(scope, status_holder["status"], started, request_id)
+        return status
 
     @staticmethod
     def _declared_length(scope: Scope) -> int:

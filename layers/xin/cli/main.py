@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
@@ -121,10 +122,9 @@ def ask(
 
 
 def _register_optional_commands() -> None:
-    if find_spec("xin.cli.guard_cmds") is not None:
-        from xin.cli import guard_cmds
-
-        guard_cmds.register(app, eval_app)
+    for module_name in ("xin.cli.guard_cmds",):
+        if find_spec(module_name) is not None:
+            import_module(module_name).register(app, eval_app)
 
 
 _register_optional_commands()

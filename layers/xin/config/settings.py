@@ -51,6 +51,7 @@ class StoreSettings(_Section):
 class EmbeddingSettings(_Section):
     provider: Literal["e5-small"] = "e5-small"
     threads: Annotated[int, Field(ge=1, le=64)] = 2
+    query_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = 4096
 
 
 class RagSettings(_Section):
@@ -121,7 +122,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         explicit: dict[str, Any] = getattr(init_settings, "init_kwargs", {})
-        overlays = YamlOverlaySource(settings_cls, app_env=_pick_app_env(explicit), explicit=explicit)
+        overlays = YamlOverlaySource(
+            settings_cls, app_env=_pick_app_env(explicit), explicit=explicit
+        )
         return (init_settings, env_settings, overlays)
 
 

@@ -96,9 +96,7 @@ class ExtractiveAnswerer:
             return dense >= self._min_relevance
         return dense >= self._min_relevance and best.score >= self._min_coverage
 
-    def _candidates(
-        self, hits: Sequence[SearchHit], weights: dict[str, float]
-    ) -> list[_Candidate]:
+    def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
             context = _stems(f"{hit.document_title} {hit.chunk.heading}")

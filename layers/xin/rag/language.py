@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 _PERSIAN_ONLY = frozenset("پچژگکی")
 _ARABIC_ONLY = frozenset("ةيكىأإؤ")
@@ -77,13 +78,23 @@ class LangDetectDetector:
 
     def _langdetect(self, text: str, fallback: str) -> str:
         self._ensure_loaded()
-        from langdetect import detect_langs
-        from langdetect.lang_detect_exception import LangDetectException
+        language, probability = _langdetect_cached(text[:_MAX_DETECT_CHARS])
+        if language is None or probability < self._min_probability:
+            return fallback
+        return language
 
-        try:
-            best = detect_langs(text)[0]
-        except LangDetectException:
-            return fallback
-        if best.prob < self._min_probability:
-            return fallback
-        return str(best.lang)
+
+_MAX_DETECT_CHARS = 2000
+
+
+@lru_cache(maxsize=8192)
+def _langdetect_cached(text: str) -> tuple[str | None, float]:
+    """langdetect is deterministic once seeded, so its verdicts can be memoised."""
+    from langdetect import detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return None, 0.0
+    return str(best.lang), float(best.prob)

@@ -40,8 +40,7 @@ ENGLISH_STOPWORDS = frozenset(
     my no nor not now of off on once only or other our ours out over own same she should so some
     such than that the their theirs them then there these they this those through to too under
     until up very was we were what when where which while who whom why will with would you your
-    yours please tell me know want need get use using used"""
-    .split()
+    yours please tell me know want need get use using used""".split()
 )
 PERSIAN_STOPWORDS = frozenset(
     """و در به از که این را با است برای آن یک تا هم می ها های شود کرد کنم کنید کند شده بود

@@ -59,11 +59,15 @@ class ChatService:
         hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
         answer = self._generator.answer(message, hits, language, history)
         now = self._clock()
-        self._conversations.append(tenant, session, Turn("user", message, now, {"language": language}))
+        self._conversations.append(
+            tenant, session, Turn("user", message, now, {"language": language})
+        )
         self._conversations.append(
             tenant,
             session,
-            Turn("assistant", answer.text, now, {"citations": [c.chunk_id for c in answer.citations]}),
+            Turn(
+                "assistant", answer.text, now, {"citations": [c.chunk_id for c in answer.citations]}
+            ),
         )
         return ChatReply(answer=answer, session_id=session, language=language)
 

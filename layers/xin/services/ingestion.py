@@ -60,7 +60,9 @@ class IngestionService:
 
     def _fingerprint(self, data: bytes) -> str:
         digest = hashlib.sha256(data)
-        digest.update(f"|{self._chunk_size}|{self._chunk_overlap}|{self._embedder.model_id}".encode())
+        digest.update(
+            f"|{self._chunk_size}|{self._chunk_overlap}|{self._embedder.model_id}".encode()
+        )
         return digest.hexdigest()
 
     def ingest_bytes(
@@ -89,7 +91,9 @@ class IngestionService:
         fingerprint = self._fingerprint(data)
         existing = self._store.get_document(tenant, doc_id)
         if existing is not None and existing.content_hash == fingerprint:
-            return IngestResult(source, doc_id, "skipped", existing.chunk_count, len(data), "unchanged")
+            return IngestResult(
+                source, doc_id, "skipped", existing.chunk_count, len(data), "unchanged"
+            )
         document = load_document(data, source)
         chunks = chunk_document(
             document,
@@ -144,7 +148,9 @@ class IngestionService:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            return IngestResult(source, document_id_for(source), "failed", reason=exc.strerror or str(exc))
+            return IngestResult(
+                source, document_id_for(source), "failed", reason=exc.strerror or str(exc)
+            )
         return self.ingest_bytes(data, source, tenant=tenant)
 
 

@@ -57,6 +57,11 @@ class SqliteConversationStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot read the conversation: {exc}") from exc
         return [
-            Turn(role=r["role"], text=r["text"], created_at=r["created_at"], meta=json.loads(r["meta"]))
+            Turn(
+                role=r["role"],
+                text=r["text"],
+                created_at=r["created_at"],
+                meta=json.loads(r["meta"]),
+            )
             for r in reversed(rows)
         ]

@@ -19,6 +19,8 @@ def health(request: Request) -> JSONResponse:
         request.app.state.container.store.ping()
     except XinError as exc:
         checks["store"] = exc.code
-    status = "ok" if all(v == "ok" for v in checks.values()) else "degraded"
-    body = HealthResponse(status=status, checks=checks, version=xin.__version__)
-    return JSONResponse(body.model_dump(), status_code=200 if status == "ok" else 503)
+    healthy = all(v == "ok" for v in checks.values())
+    body = HealthResponse(
+        status="ok" if healthy else "degraded", checks=checks, version=xin.__version__
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)

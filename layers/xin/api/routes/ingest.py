@@ -75,7 +75,9 @@ async def _from_json(request: Request) -> tuple[bytes, str, str | None, str | No
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(422, "validation_error", f"Invalid request: {where}: {first['msg']}") from None
+        raise ApiError(
+            422, "validation_error", f"Invalid request: {where}: {first['msg']}"
+        ) from None
     name = body.document_id or body.title or "document"
     text = f"# {body.title}\n\n{body.text}" if body.title else body.text
     return text.encode("utf-8"), f"{safe_filename(name)}.md", body.tenant, body.document_id

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Latency benchmark for POST /chat against a running Xin.
+
+    python scripts/perf_bench.py --host http://127.0.0.1:8000 --iters 400 --concurrency 20
+
+Prints avg/p50/p95/p99 latency, throughput and errors. Questions mix English and Persian,
+covered and uncovered. Uses only the standard library plus httpx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+QUESTIONS = (
+    "How do I deploy Xin to Kubernetes?",
+    "Which document types can Xin ingest?",
+    "How are webhook requests verified?",
+    "Where are secrets stored?",
+    "How does hybrid retrieval work?",
+    "What is the capital of France?",
+    "چگونه شین را نصب کنم؟",
+    "شین از چه زبان‌هایی پشتیبانی می‌کند؟",
+)
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(q / 100 * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> dict[str, float]:
+    local = threading.local()
+
+    def client() -> httpx.Client:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=host, timeout=30.0)
+        c: httpx.Client = local.client
+        return c
+
+    def one(i: int) -> tuple[float, bool]:
+        started = time.perf_counter()
+        try:
+            question = QUESTIONS[i % len(QUESTIONS)]
+            if unique:  # defeat every cache: each request is a new text
+                question = f"{question} ({i} {time.perf_counter_ns()})"
+            response = client().post("/chat", json={"message": question})
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        return (time.perf_counter() - started) * 1000, ok
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(warmup)))
+        started = time.perf_counter()
+        results = list(pool.map(one, range(iters)))
+        wall = time.perf_counter() - started
+    latencies = sorted(ms for ms, _ in results)
+    errors = sum(not ok for _, ok in results)
+    return {
+        "requests": iters,
+        "concurrency": concurrency,
+        "errors": errors,
+        "avg_ms": statistics.fmean(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "rps": iters / wall,
+        "unique": unique,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--host", default="http://127.0.0.1:8000")
+    parser.add_argument("--iters", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--unique", action="store_true", help="make every question unique (no cache hits)"
+    )
+    args = parser.parse_args()
+    figures = run(args.host, args.iters, args.concurrency, args.warmup, args.unique)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(
+            f"/chat x{figures['requests']} @ {figures['concurrency']} concurrent"
+            f"{' (unique questions)' if figures['unique'] else ''}: "
+            f"avg {figures['avg_ms']:.1f} ms · p50 {figures['p50_ms']:.1f} · "
+            f"p95 {figures['p95_ms']:.1f} · p99 {figures['p99_ms']:.1f} ms · "
+            f"{figures['rps']:.1f} req/s · errors {figures['errors']}"
+        )
+    return 1 if figures["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
