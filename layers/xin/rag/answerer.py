@@ -9,8 +9,9 @@ question is not "covered" just because it names the subject of every document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xin.domain import Answer, Citation, SearchHit, Turn
 from xin.rag.messages import dont_know, other_language_note
@@ -19,6 +20,10 @@ from xin.rag.text import content_terms, light_stem, split_sentences, words
 _COMMON_TERM_WEIGHT = 0.25
 _MIN_SENTENCE_WORDS = 3
 _SNIPPET_CHARS = 240
+_MIN_POOL_COVERAGE = 0.67
+_NEIGHBOUR_BONUS = 0.35
+_CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.DOTALL)
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +33,34 @@ class _Candidate:
     text: str
     score: float
     stems: frozenset[str]
+    code: str | None = None
+
+    def render(self) -> str:
+        return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
 def _stems(text: str) -> frozenset[str]:
     return frozenset(light_stem(w) for w in words(text))
+
+
+def _units(text: str) -> list[tuple[str, str | None]]:
+    """Prose sentences, each with the code block that follows it (if it introduces one).
+
+    Code is never quoted on its own, but "Install the chart with:" keeps its command.
+    """
+    units: list[tuple[str, str | None]] = []
+    position = 0
+    for block in _CODE_BLOCK.finditer(text):
+        units.extend((s, None) for s in _prose(text[position : block.start()]))
+        if units and units[-1][0].rstrip().endswith(":") and units[-1][1] is None:
+            units[-1] = (units[-1][0], block.group(0).strip())
+        position = block.end()
+    units.extend((s, None) for s in _prose(text[position:]))
+    return units
+
+
+def _prose(text: str) -> list[str]:
+    return [s for s in split_sentences(text) if not _TABLE_RULE.match(s)]
 
 
 def _term_weights(question: str, hits: Sequence[SearchHit]) -> dict[str, float]:
@@ -90,31 +119,47 @@ class ExtractiveAnswerer:
         self, hits: Sequence[SearchHit], best: _Candidate, weights: dict[str, float]
     ) -> bool:
         dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
-        if dense >= self._strong_relevance:
-            return True
         if not weights:
             return dense >= self._min_relevance
+        # The question's distinctive words must occur somewhere in what was retrieved.
+        pool = frozenset().union(
+            *(_stems(f"{h.document_title} {h.chunk.heading} {h.chunk.text}") for h in hits)
+        )
+        if _coverage(pool, weights) < _MIN_POOL_COVERAGE:
+            return False
+        if dense >= self._strong_relevance:
+            return True
         return dense >= self._min_relevance and best.score >= self._min_coverage
 
     def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
             context = _stems(f"{hit.document_title} {hit.chunk.heading}")
-            for position, sentence in enumerate(split_sentences(hit.chunk.text)):
+            for position, (sentence, code) in enumerate(_units(hit.chunk.text)):
                 if len(words(sentence)) < _MIN_SENTENCE_WORDS:
                     continue
                 stems = _stems(sentence)
                 own = _coverage(stems, weights)
                 with_context = _coverage(stems | context, weights)
                 score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)
-                found.append(_Candidate(rank, position, sentence, score, stems))
+                found.append(_Candidate(rank, position, sentence, score, stems, code))
         found.sort(key=lambda c: (-c.score, c.hit_rank, c.position))
         return found
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
         best = candidates[0]
         chosen = [best]
-        for candidate in candidates[1:]:
+        # Sentences right after the best one usually continue it: prefer them as extras.
+        rescored = sorted(
+            (
+                replace(c, score=c.score + _NEIGHBOUR_BONUS * best.score)
+                if c.hit_rank == best.hit_rank and 0 < c.position - best.position <= 2
+                else c
+                for c in candidates[1:]
+            ),
+            key=lambda c: (-c.score, c.hit_rank, c.position),
+        )
+        for candidate in rescored:
             if len(chosen) >= self._max_sentences:
                 break
             if candidate.score < 0.6 * best.score:
@@ -141,8 +186,8 @@ class ExtractiveAnswerer:
             if candidate.hit_rank not in numbers:
                 numbers[candidate.hit_rank] = len(numbers) + 1
                 citations.append(_citation(numbers[candidate.hit_rank], hit))
-            parts.append(f"{candidate.text} [{numbers[candidate.hit_rank]}]")
-        text = " ".join(parts)
+            parts.append(f"{candidate.render()} [{numbers[candidate.hit_rank]}]")
+        text = " ".join(parts).replace("\n ", "\n")
         answered_in = language
         if not same_language and hits and hits[0].chunk.language not in {language, "und"}:
             text = f"{other_language_note(language)} {text}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 _ARABIC_TO_PERSIAN = str.maketrans(
     {
@@ -83,9 +84,25 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
+_PERSIAN_SUFFIXES = ("های", "ها", "ای", "ی")
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def light_stem(token: str) -> str:
-    """A cheap stem for matching answer sentences (search itself uses FTS5's Porter stemmer)."""
-    for suffix in ("ing", "ed", "es", "s", "ها", "های", "ای", "ی"):
+    """Stem a normalised token for matching answer sentences: Snowball (Porter 2) for
+    Latin-script words, a few plural/ezafe suffixes for Persian. Search itself uses FTS5's
+    Porter stemmer."""
+    if token.isascii():
+        stem: str = _english_stemmer().stemWord(token)
+        return stem
+    for suffix in _PERSIAN_SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             return token[: -len(suffix)]
     return token
