@@ -39,6 +39,7 @@ def _settings(**overrides: object) -> Settings:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default: api.host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: api.port).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the HTTP API and the web chat page."""
     import uvicorn
@@ -46,13 +47,20 @@ def serve(
     from xin.api.app import create_app
 
     settings = _settings()
-    application = create_app(settings)
+    bind_host, bind_port = host or settings.api.host, port or settings.api.port
+    if workers > 1:  # each worker process builds its own app from the same settings sources
+        uvicorn.run(
+            "xin.api.app:create_app",
+            factory=True,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+            host=bind_host,
+            port=bind_port,
+        )
+        return
     uvicorn.run(
-        application,
-        host=host or settings.api.host,
-        port=port or settings.api.port,
-        log_level="warning",
-        access_log=False,
+        create_app(settings), host=bind_host, port=bind_port, log_level="warning", access_log=False
     )
 
 
