@@ -50,6 +50,16 @@ def test_invalid_configuration_exits_with_the_key_named(monkeypatch) -> None:  #
     assert "rag.top_k" in result.output
 
 
+def _committed_documents(db: Path) -> int:
+    """Documents committed so far (0 while the database or its schema does not exist yet)."""
+    if not db.exists():
+        return 0
+    try:
+        return _counts(db)[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def _counts(db: Path) -> tuple[int, int, list[tuple[str, int, int]]]:
     conn = sqlite3.connect(db)
     try:
@@ -75,7 +85,7 @@ def test_killed_ingest_leaves_no_half_document_and_rerun_completes(tmp_path: Pat
     db = data_dir / "xin.db"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until at least one document is committed
-        if db.exists() and _counts(db)[0] >= 1:
+        if _committed_documents(db) >= 1:
             break
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
