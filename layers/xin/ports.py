@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xin.domain import Answer, Chunk, DocumentRecord, LoadedDocument, SearchHit, Turn
+from xin.ingest_status import Claim, IngestionRecord
 
 Vector = npt.NDArray[np.float32]
 Matrix = npt.NDArray[np.float32]
@@ -106,3 +107,62 @@ class LanguageDetector(Protocol):
 @runtime_checkable
 class SecretSource(Protocol):
     def get(self, name: str) -> str: ...
+
+
+@runtime_checkable
+class Reranker(Protocol):
+    """Reorders retrieved hits by relevance to ``query``; returns at most ``top_n`` of them."""
+
+    def rerank(self, query: str, hits: Sequence[SearchHit], top_n: int) -> list[SearchHit]: ...
+
+
+@runtime_checkable
+class HybridSearch(Protocol):
+    """Optional store capability: lexical + dense search fused by the store itself.
+
+    ``hybrid_available`` says whether the backend can do it now (an OpenSearch cluster with a
+    hybrid search pipeline); when it cannot, the retriever fuses ``keyword_search`` and
+    ``vector_search`` on the client instead.
+    """
+
+    def hybrid_available(self) -> bool: ...
+
+    def hybrid_search(
+        self,
+        tenant: str,
+        query: str,
+        vector: Vector,
+        k: int,
+        filters: Mapping[str, str] | None = None,
+    ) -> list[SearchHit]: ...
+
+
+@runtime_checkable
+class IngestionStatusStore(Protocol):
+    """Each document's ingestion state (``pending | indexed | failed | deleted``).
+
+    ``claim`` applies ``xin.ingest_status.decide_claim`` atomically against the stored
+    record; ``finish`` writes the outcome only while ``record.claim_token`` still owns it.
+    Backends raise ``StoreUnavailable`` when they cannot answer.
+    """
+
+    def claim(self, attempt: IngestionRecord, now: float) -> Claim: ...
+
+    def finish(self, record: IngestionRecord) -> bool: ...
+
+    def get(self, tenant: str, document_id: str) -> IngestionRecord | None: ...
+
+    def list(self, tenant: str | None = None) -> list[IngestionRecord]: ...
+
+    def delete(self, tenant: str, document_id: str) -> bool: ...
+
+
+@runtime_checkable
+class ObjectSource(Protocol):
+    """Reads one object (an S3 object, a file) by bucket, key and optional version.
+
+    Raises ``NotFound`` when it no longer exists and ``StoreUnavailable`` for anything
+    worth retrying (throttling, timeouts, permissions being fixed).
+    """
+
+    def get(self, bucket: str, key: str, version_id: str | None = None) -> bytes: ...

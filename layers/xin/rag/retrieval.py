@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from xin.domain import SearchHit
-from xin.ports import Embedder, VectorStore
+from xin.ports import Embedder, HybridSearch, VectorStore
 
 
 def reciprocal_rank_fusion(
@@ -41,6 +41,13 @@ class HybridRetriever:
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
     ) -> list[SearchHit]:
         pool = max(k, self._candidates)
+        store = self._store
+        if isinstance(store, HybridSearch) and store.hybrid_available():
+            # The store fuses lexical and dense results itself (e.g. an OpenSearch pipeline).
+            native = store.hybrid_search(
+                tenant, query, self._embedder.embed_query(query), pool, filters
+            )
+            return native[:k]
         keyword = self._store.keyword_search(tenant, query, pool, filters)
         vector = self._embedder.embed_query(query)
         dense = self._store.vector_search(tenant, vector, pool, filters)
