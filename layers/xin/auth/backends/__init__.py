@@ -1,0 +1,1 @@
+"""``ApiKeyStore`` backends: memory (tests), sqlite (local, Kubernetes), dynamodb (Lambda)."""

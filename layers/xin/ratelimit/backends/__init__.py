@@ -1,0 +1,1 @@
+"""``RateLimiter`` backends: memory (one process), redis (Kubernetes), dynamodb (Lambda)."""
