@@ -1,0 +1,141 @@
+"""Data: the documents bucket (→ SQS ingest queue with a DLQ), DynamoDB tables, secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.config import EnvConfig
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One DynamoDB table: key schema and the TTL attribute, if items expire."""
+
+    key: str
+    partition_key: str
+    sort_key: str | None = None
+    ttl_attribute: str | None = None
+
+
+# Key names follow the adapters: the status store keys on (tenant, document_id);
+# Powertools idempotency uses `id` + `expiration`.
+TABLES = (
+    TableSpec("conversations", "pk", "sk", ttl_attribute="expires_at"),
+    TableSpec("idempotency", "id", ttl_attribute="expiration"),
+    TableSpec("rate_limits", "pk", ttl_attribute="expires_at"),
+    TableSpec("ingestion_status", "tenant", "document_id"),
+)
+# Secret names are `xin/<env>/<name>`: the app reads them with XIN_SECRETS__PROVIDER=aws and
+# XIN_SECRETS__PREFIX=xin/<env>/ (`openai-api-key` is settings.openai.api_key_secret).
+SECRETS = {
+    "channel_tokens": "Channel tokens and signing secrets (Telegram, Slack, WhatsApp, ...)",
+    "api_keys": "Hashed API keys accepted by the HTTP API",
+    "openai_api_key": "Key of an OpenAI-compatible model provider outside AWS",
+}
+INGEST_TIMEOUT = cdk.Duration.minutes(5)
+INGEST_VISIBILITY = cdk.Duration.minutes(30)  # six times the ingest function's timeout
+MAX_RECEIVES = 3
+
+
+class Data(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: EnvConfig) -> None:
+        super().__init__(scope, construct_id)
+        removal = cdk.RemovalPolicy.RETAIN if config.retain_data else cdk.RemovalPolicy.DESTROY
+        self.log_bucket = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery supports SSE-S3 only
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=cdk.Duration.days(max(config.log_retention_days, 30)),
+                    noncurrent_version_expiration=cdk.Duration.days(7),
+                )
+            ],
+            removal_policy=removal,
+            auto_delete_objects=False,
+        )
+        self.documents = s3.Bucket(
+            self,
+            "Documents",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.log_bucket,
+            server_access_logs_prefix="documents/",
+            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=cdk.Duration.days(90))],
+            removal_policy=removal,
+        )
+        self.dead_letters = sqs.Queue(
+            self,
+            "IngestDLQ",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        self.ingest_queue = sqs.Queue(
+            self,
+            "IngestQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,  # S3 can publish to SSE-SQS queues
+            enforce_ssl=True,
+            visibility_timeout=INGEST_VISIBILITY,
+            retention_period=cdk.Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.dead_letters, max_receive_count=MAX_RECEIVES
+            ),
+        )
+        self.documents.add_event_notification(
+            s3.EventType.OBJECT_CREATED, s3n.SqsDestination(self.ingest_queue)
+        )
+        self.tables = {spec.key: self._table(spec, config, removal) for spec in TABLES}
+        self.secrets = {
+            key: secretsmanager.Secret(
+                self,
+                "".join(part.title() for part in key.split("_")) + "Secret",
+                secret_name=f"xin/{config.name}/{key.replace('_', '-')}",
+                description=f"Xin {config.name}: {description}",
+                generate_secret_string=secretsmanager.SecretStringGenerator(
+                    secret_string_template="{}",  # noqa: S106 - a JSON template, no password
+                    generate_string_key="placeholder",
+                ),
+                removal_policy=removal,
+            )
+            for key, description in SECRETS.items()
+        }
+
+    def _table(
+        self, spec: TableSpec, config: EnvConfig, removal: cdk.RemovalPolicy
+    ) -> dynamodb.Table:
+        name = "".join(part.title() for part in spec.key.split("_"))
+        return dynamodb.Table(
+            self,
+            f"{name}Table",
+            partition_key=dynamodb.Attribute(
+                name=spec.partition_key, type=dynamodb.AttributeType.STRING
+            ),
+            sort_key=(
+                dynamodb.Attribute(name=spec.sort_key, type=dynamodb.AttributeType.STRING)
+                if spec.sort_key
+                else None
+            ),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute=spec.ttl_attribute,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=config.retain_data,
+            removal_policy=removal,
+        )
