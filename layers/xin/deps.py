@@ -4,11 +4,23 @@ so a function that only serves /health never loads the embedding model."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from xin.config import Settings
-from xin.ports import ConversationStore, Embedder, Generator, LanguageDetector, Retriever
+from xin.ports import (
+    ConversationStore,
+    Embedder,
+    Generator,
+    IngestionStatusStore,
+    LanguageDetector,
+    ObjectSource,
+    Retriever,
+)
 from xin.services.chat import ChatService
 from xin.services.ingestion import IngestionService
+
+if TYPE_CHECKING:
+    from xin.services.ingest_events import ObjectIngestService
 
 
 class Container:
@@ -88,4 +100,38 @@ class Container:
             self.detector,
             chunk_size=rag.chunk_size,
             chunk_overlap=rag.chunk_overlap,
+        )
+
+    @cached_property
+    def ingest_status(self) -> IngestionStatusStore:
+        ingest = self.settings.ingest
+        if ingest.status_backend == "dynamodb":
+            from xin.adapters.status.dynamodb import DynamoDbStatusStore
+
+            return DynamoDbStatusStore(ingest.status_table)
+        from xin.adapters.status.sqlite import SqliteStatusStore
+
+        return SqliteStatusStore(self.database)
+
+    @cached_property
+    def object_source(self) -> ObjectSource:
+        from xin.adapters.s3_source import S3ObjectSource
+
+        return S3ObjectSource()
+
+    @cached_property
+    def object_ingest(self) -> ObjectIngestService:
+        from xin.services.ingest_events import ObjectIngestService
+
+        ingest = self.settings.ingest
+        return ObjectIngestService(
+            source=self.object_source,
+            status=self.ingest_status,
+            ingestion=self.ingestion,
+            store=self.store,
+            default_tenant=self.settings.default_tenant,
+            tenant_prefix=ingest.tenant_prefix,
+            max_object_bytes=ingest.max_object_bytes,
+            allowed_extensions=ingest.allowed_extensions,
+            lease_seconds=ingest.lease_seconds,
         )

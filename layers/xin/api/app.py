@@ -14,10 +14,11 @@ from xin.api.errors import install_error_handlers
 from xin.api.middleware import RequestContextMiddleware
 from xin.config import Settings, load_settings
 from xin.deps import Container
+from xin.observability import observe_app
 from xin.observability.logging import configure_logging
 from xin.observability.metrics import HttpMetrics
 
-ROUTE_GROUPS = ("health", "chat", "ingest", "metrics", "web")
+ROUTE_GROUPS = ("health", "chat", "ingest", "ingest_status", "metrics", "web")
 
 
 def create_app(
@@ -42,6 +43,7 @@ def create_app(
     )
     app.state.container = container or Container(settings)
     app.state.metrics = HttpMetrics()
+    observe_app(app)  # business-metric sink; OTLP tracing when configured
     for group in ROUTE_GROUPS:  # fixed order keeps the schema stable
         if group in routes:
             app.include_router(import_module(f"xin.api.routes.{group}").router)

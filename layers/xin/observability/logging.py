@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -11,12 +12,22 @@ if TYPE_CHECKING:
 SERVICE_NAME = "xin"
 
 
+class _CurrentStdout:
+    """Writes to whatever ``sys.stdout`` is now, so a redirect (``xin invoke``) moves logs too."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 @lru_cache(maxsize=1)
 def get_logger() -> Logger:
     """The process-wide logger, created on first use (no import-time side effects)."""
     from aws_lambda_powertools import Logger
 
-    return Logger(service=SERVICE_NAME)
+    return Logger(service=SERVICE_NAME, stream=_CurrentStdout())  # type: ignore[arg-type]
 
 
 def configure_logging(level: str) -> None:

@@ -1,19 +1,36 @@
-"""Prometheus metrics for the HTTP service. One registry per app: no global state."""
+"""Prometheus metrics for the HTTP service. One registry per app: no global state.
+
+``HttpMetrics`` is also a sink for the business metrics of ``xin.observability.counters``
+(documents, chunks, guard blocks); HTTP request metrics come from the middleware.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from xin.observability import counters
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_DOCUMENT_OUTCOMES = {
+    counters.DOCUMENTS_INDEXED: "indexed",
+    counters.DOCUMENTS_UNCHANGED: "unchanged",
+    counters.DOCUMENTS_FAILED: "failed",
+    counters.DOCUMENTS_REMOVED: "removed",
+    counters.DOCUMENTS_SKIPPED: "skipped",
+    counters.INGEST_RETRIES: "retry",
+}
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: it is a registered metric sink
 class HttpMetrics:
-    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    registry: Any = field(default=None)  # a prometheus_client.CollectorRegistry
 
     def __post_init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Histogram
+
+        if self.registry is None:
+            self.registry = CollectorRegistry()
         self.requests = Counter(
             "xin_requests",
             "HTTP requests served, by route template, method and status.",
@@ -33,6 +50,21 @@ class HttpMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.documents = Counter(
+            "xin_documents",
+            "Documents processed by event-driven ingestion, by outcome.",
+            ("outcome",),
+            registry=self.registry,
+        )
+        self.chunks = Counter(
+            "xin_chunks_indexed", "Chunks written to the index.", registry=self.registry
+        )
+        self.guard_blocks = Counter(
+            "xin_guard_blocks",
+            "Messages blocked by a guardrail, by category.",
+            ("category",),
+            registry=self.registry,
+        )
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).inc()
@@ -41,5 +73,18 @@ class HttpMetrics:
     def error(self, route: str, code: str) -> None:
         self.errors.labels(route, code).inc()
 
+    def add_metric(
+        self, name: str, value: float, unit: counters.Unit, labels: dict[str, str]
+    ) -> None:
+        """Sink for ``xin.observability.counters`` (request metrics are the middleware's)."""
+        if name in _DOCUMENT_OUTCOMES:
+            self.documents.labels(_DOCUMENT_OUTCOMES[name]).inc(value)
+        elif name == counters.CHUNKS_INDEXED:
+            self.chunks.inc(value)
+        elif name == counters.GUARD_BLOCKS:
+            self.guard_blocks.labels(labels.get("category", "other")).inc(value)
+
     def render(self) -> bytes:
+        from prometheus_client import generate_latest
+
         return generate_latest(self.registry)

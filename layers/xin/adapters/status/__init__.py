@@ -1,0 +1,1 @@
+"""``IngestionStatusStore`` backends: SQLite (local) and DynamoDB (AWS)."""
