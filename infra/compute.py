@@ -33,9 +33,10 @@ Access = Literal[
     "conversations:rw",
     "rate_limits:rw",
     "idempotency:rw",
+    "api_keys:r",
     "ingestion_status:r",
     "ingestion_status:rw",
-    "secret:api_keys",
+    "secret:auth_pepper",
     "secret:channel_tokens",
     "secret:openai_api_key",
     "bedrock:embed",
@@ -76,7 +77,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "search:read",
             "conversations:rw",
             "rate_limits:rw",
-            "secret:api_keys",
+            "api_keys:r",
+            "secret:auth_pepper",
             "secret:openai_api_key",
             "bedrock:embed",
             "bedrock:generate",
@@ -104,7 +106,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         "ingest_status",
         routes=("GET /ingest/{document_id+}",),
-        access=("ingestion_status:r", "secret:api_keys"),
+        access=("ingestion_status:r", "api_keys:r", "rate_limits:rw", "secret:auth_pepper"),
         memory_mb=256,
     ),
 )
@@ -206,6 +208,7 @@ class Compute(Construct):
             snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
             environment={
                 **environment,
+                **(self._pepper() if "secret:auth_pepper" in spec.access else {}),
                 "POWERTOOLS_SERVICE_NAME": f"xin-{spec.name.replace('_', '-')}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Xin",
                 "LOG_LEVEL": "INFO" if config.name != "prod" else "WARNING",
@@ -231,6 +234,13 @@ class Compute(Construct):
             )
         return Deployed(spec, function, alias, log_group)
 
+    def _pepper(self) -> dict[str, str]:
+        """auth.pepper is read from the environment: a CloudFormation dynamic reference, so
+        the value never appears in the template (it does in the function's configuration)."""
+        secret = self.data.secrets["auth_pepper"]
+        value = cdk.SecretValue.secrets_manager(secret.secret_arn, json_field="value")
+        return {"XIN_AUTH__PEPPER": value.unsafe_unwrap()}
+
     def _grant(self, role: iam.Role, access: Access) -> None:
         kind, _, detail = access.partition(":")
         data = self.data
@@ -245,7 +255,7 @@ class Compute(Construct):
                     resources=[data.documents.arn_for_objects("*")],
                 )
             )
-        elif kind in data.tables or kind == "ingestion_status":
+        elif kind in data.tables:
             actions = _TABLE_READ if detail == "r" else (*_TABLE_READ, *_TABLE_WRITE)
             role.add_to_policy(
                 iam.PolicyStatement(actions=list(actions), resources=[data.tables[kind].table_arn])

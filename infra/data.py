@@ -32,14 +32,16 @@ TABLES = (
     TableSpec("idempotency", "id", ttl_attribute="expiration"),
     TableSpec("rate_limits", "pk", ttl_attribute="expires_at"),
     TableSpec("ingestion_status", "tenant", "document_id"),
+    TableSpec("api_keys", "key_id"),  # hashed API keys (HMAC with the pepper secret)
 )
 # Secret names are `xin/<env>/<name>`: the app reads them with XIN_SECRETS__PROVIDER=aws and
 # XIN_SECRETS__PREFIX=xin/<env>/ (`openai-api-key` is settings.openai.api_key_secret).
 SECRETS = {
     "channel_tokens": "Channel tokens and signing secrets (Telegram, Slack, WhatsApp, ...)",
-    "api_keys": "Hashed API keys accepted by the HTTP API",
+    "auth_pepper": "Server-side pepper mixed into every API key hash (generated)",
     "openai_api_key": "Key of an OpenAI-compatible model provider outside AWS",
 }
+GENERATED_SECRETS = {"auth_pepper"}  # random at creation; the others are set by operators
 INGEST_TIMEOUT = cdk.Duration.minutes(5)
 INGEST_VISIBILITY = cdk.Duration.minutes(30)  # six times the ingest function's timeout
 MAX_RECEIVES = 3
@@ -109,7 +111,9 @@ class Data(Construct):
                 description=f"Xin {config.name}: {description}",
                 generate_secret_string=secretsmanager.SecretStringGenerator(
                     secret_string_template="{}",  # noqa: S106 - a JSON template, no password
-                    generate_string_key="placeholder",
+                    generate_string_key="value" if key in GENERATED_SECRETS else "placeholder",
+                    exclude_punctuation=True,
+                    password_length=48,
                 ),
                 removal_policy=removal,
             )

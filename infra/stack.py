@@ -45,9 +45,10 @@ def desired_environment(config: EnvConfig, data: Data, search: Search) -> dict[s
         "XIN_CONVERSATIONS__TABLE": data.tables["conversations"].table_name,
         "XIN_INGEST__STATUS_BACKEND": "dynamodb",
         "XIN_INGEST__STATUS_TABLE": data.tables["ingestion_status"].table_name,
-        "XIN_RATE_LIMITS__TABLE": data.tables["rate_limits"].table_name,
-        "XIN_IDEMPOTENCY__TABLE": data.tables["idempotency"].table_name,
-        "XIN_INGEST__BUCKET": data.documents.bucket_name,
+        "XIN_AUTH__KEY_STORE": "dynamodb",
+        "XIN_AUTH__DYNAMODB_TABLE": data.tables["api_keys"].table_name,
+        "XIN_RATE_LIMIT__BACKEND": "dynamodb",
+        "XIN_RATE_LIMIT__DYNAMODB_TABLE": data.tables["rate_limits"].table_name,
     }
 
 

@@ -89,7 +89,7 @@ def test_ingest_queue_is_encrypted_with_a_dead_letter_queue(dev: Synth) -> None:
 
 def test_tables_have_pitr_on_demand_billing_and_ttl(dev: Synth) -> None:
     tables = dev.resources("AWS::DynamoDB::Table")
-    assert len(tables) == 4
+    assert len(tables) == 5
     for table in tables.values():
         props = table["Properties"]
         assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -115,7 +115,7 @@ def test_secrets_for_channels_api_keys_and_provider_keys(dev: Synth) -> None:
     names = sorted(
         s["Properties"]["Name"] for s in dev.resources("AWS::SecretsManager::Secret").values()
     )
-    assert names == ["xin/dev/api-keys", "xin/dev/channel-tokens", "xin/dev/openai-api-key"]
+    assert names == ["xin/dev/auth-pepper", "xin/dev/channel-tokens", "xin/dev/openai-api-key"]
 
 
 def test_functions_are_python312_arm64_traced_with_powertools(dev: Synth) -> None:
@@ -277,12 +277,15 @@ def test_every_function_setting_is_one_xin_accepts(
             continue
         for name, value in fn["Properties"]["Environment"]["Variables"].items():
             if name.startswith("XIN_") or name == "APP_ENV":
-                resolved = value if isinstance(value, str) else "https://resolved.example"
+                resolved = (
+                    value if isinstance(value, str) else "https://resolved.example/" + "x" * 32
+                )
                 monkeypatch.setenv(name, resolved)
         settings = load_settings()
         assert settings.store.backend == "opensearch"
         assert settings.conversations.backend == "dynamodb"
         assert settings.secrets.prefix == "xin/dev/"
+        assert settings.auth.key_store == "dynamodb"
 
 
 def test_cfn_lint_is_clean(dev: Synth) -> None:
