@@ -9,7 +9,7 @@ PORT ?= 8000
 COVERAGE_FLOOR ?= 80
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install run ingest-docs serve test verify lint typecheck fmt lock clean
+.PHONY: help install run ingest-docs serve test verify lint typecheck fmt lock clean synth helm-lint preflight smoke
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[local,dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[local,dev,infra]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)  ## Create .venv and install the pinned dependencies
@@ -46,9 +46,23 @@ fmt: install  ## Format and auto-fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+ENV ?= dev
+synth: install  ## Synthesize the CDK app offline (ENV=dev|staging|prod; real layer bundling, cdk-nag)
+	$(BIN)/python -m infra.app -c env=$(ENV)
+	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/Xin-$(ENV).template.json
+
+helm-lint: install  ## Render, lint (strict) and validate the Helm chart with every values file
+	$(BIN)/pytest -q -p no:cacheprovider tests/infra/test_helm_chart.py
+
+preflight: install  ## Pre-deploy checks for ENV: chart render, CDK synth, cluster secrets
+	scripts/preflight_check.sh $(ENV)
+
+smoke: install  ## Smoke-test a running Xin (URL=http://127.0.0.1:8000)
+	scripts/smoke_test.sh http $(or $(URL),http://$(HOST):$(PORT))
+
 lock:  ## Re-resolve the pinned dependency set into requirements.lock
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet -e ".[local,dev]"
+	.lockenv/bin/pip install --quiet -e ".[local,dev,infra]"
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lockenv
 
