@@ -100,7 +100,9 @@ def running_gateway() -> Iterator[Gateway]:
     gateway = Gateway()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     gateway.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     try:
