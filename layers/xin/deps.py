@@ -15,6 +15,7 @@ from xin.ports import (
     LanguageDetector,
     ObjectSource,
     Retriever,
+    SecretSource,
 )
 from xin.services.chat import ChatService
 from xin.services.ingestion import IngestionService
@@ -28,6 +29,12 @@ class Container:
         self.settings = settings
 
     @cached_property
+    def secrets(self) -> SecretSource:
+        from xin.adapters.secrets.factory import build_secret_source
+
+        return build_secret_source(self.settings)
+
+    @cached_property
     def database(self):  # type: ignore[no-untyped-def]  # adapter type stays out of the signature
         from xin.adapters.sqlite.database import Database
 
@@ -35,23 +42,31 @@ class Container:
 
     @cached_property
     def store(self):  # type: ignore[no-untyped-def]
+        if self.settings.store.backend == "opensearch":
+            from xin.adapters.opensearch.factory import build_store
+
+            return build_store(self.settings, lambda: self.secrets)
         from xin.adapters.sqlite.store import SqliteVectorStore
 
         return SqliteVectorStore(self.database)
 
     @cached_property
     def conversations(self) -> ConversationStore:
+        if self.settings.conversations.backend == "dynamodb":
+            from xin.adapters.providers import build_conversations
+
+            return build_conversations(self.settings)
         from xin.adapters.sqlite.conversations import SqliteConversationStore
 
         return SqliteConversationStore(self.database)
 
     @cached_property
     def embedder(self) -> Embedder:
-        from xin.adapters.e5_embedder import E5SmallEmbedder
+        from xin.adapters.providers import build_embedder
         from xin.rag.caching import CachedQueryEmbedder
 
         embedding = self.settings.embedding
-        model = E5SmallEmbedder(threads=embedding.threads)
+        model = build_embedder(self.settings, lambda: self.secrets)
         if embedding.query_cache_size == 0:
             return model
         return CachedQueryEmbedder(model, max_entries=embedding.query_cache_size)
@@ -73,6 +88,10 @@ class Container:
 
     @cached_property
     def generator(self) -> Generator:
+        if self.settings.llm.provider != "extractive":
+            from xin.adapters.providers import build_generator
+
+            return build_generator(self.settings, lambda: self.secrets)
         from xin.rag.answerer import ExtractiveAnswerer
 
         rag = self.settings.rag
