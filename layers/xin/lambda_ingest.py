@@ -80,6 +80,7 @@ def _build(function: str) -> LambdaHandler:
 
         def record_handler(record: Any) -> None:
             logger.set_correlation_id(record.message_id)
+            counters.record_metric(counters.INGEST_MESSAGES)
             results = container.object_ingest.handle_message(record.body, lease_seconds=lease())
             record_metrics(results)
             failed = [r for r in results if not r.succeeded]

@@ -130,7 +130,7 @@ def ask(
 
 
 def _register_optional_commands() -> None:
-    for module_name in ("xin.cli.guard_cmds",):
+    for module_name in ("xin.cli.guard_cmds", "xin.cli.kb_cmds", "xin.cli.invoke_cmd"):
         if find_spec(module_name) is not None:
             import_module(module_name).register(app, eval_app)
 

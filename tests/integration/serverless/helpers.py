@@ -26,6 +26,8 @@ class LambdaContext:
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "2026/11/22/[$LATEST]0123456789abcdef"
         self._remaining_ms = remaining_ms
+        self.client_context: Any = None
+        self.identity: Any = None
 
     def get_remaining_time_in_millis(self) -> int:
         return self._remaining_ms

@@ -6,7 +6,10 @@ queue's real messages; the chat and ingest-status functions run on API Gateway e
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import pytest
 
 from tests.integration.serverless.conftest import BUCKET, Aws
 from tests.integration.serverless.helpers import (
@@ -71,7 +74,18 @@ def ask(message: str, tenant: str | None = None) -> dict[str, Any]:
     return body
 
 
-def test_s3_drop_ingestion_end_to_end(aws: Aws) -> None:
+def emf_metrics(stdout: str) -> dict[str, list[float]]:
+    """Every metric value flushed as CloudWatch EMF, by name."""
+    values: dict[str, list[float]] = {}
+    for line in stdout.splitlines():
+        if line.startswith('{"_aws"'):
+            blob = json.loads(line)
+            for metric in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+                values.setdefault(metric["Name"], []).extend(blob[metric["Name"]])
+    return values
+
+
+def test_s3_drop_ingestion_end_to_end(aws: Aws, capsys: pytest.CaptureFixture[str]) -> None:
     aws.s3.put_object(Bucket=BUCKET, Key=HOLIDAYS_KEY, Body=HOLIDAYS.encode())
     aws.s3.put_object(Bucket=BUCKET, Key=LAUNCH_KEY, Body=LAUNCH.encode())
     aws.s3.put_object(Bucket=BUCKET, Key=BROKEN_KEY, Body=b"%PDF-1.7\n%not really a pdf")
@@ -83,6 +97,8 @@ def test_s3_drop_ingestion_end_to_end(aws: Aws) -> None:
 
     broken_message = message_for(messages, "broken.pdf")
     assert failures(response) == [broken_message]
+    metrics = emf_metrics(capsys.readouterr().out)
+    assert metrics["DocumentsIndexed"] == [1.0, 1.0] and metrics["DocumentsFailed"] == [1.0]
     container = Container(load_settings())
     broken = container.ingest_status.get("acme", BROKEN_KEY)
     assert broken is not None and broken.state == "failed"
