@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from xin.cli import eval_retrieval
 from xin.config import Settings, load_settings
 from xin.errors import XinError
 
@@ -130,12 +131,18 @@ def ask(
 
 
 def _register_optional_commands() -> None:
-    for module_name in ("xin.cli.guard_cmds", "xin.cli.kb_cmds", "xin.cli.invoke_cmd"):
+    for module_name in (
+        "xin.cli.guard_cmds",
+        "xin.cli.keys_cmd",
+        "xin.cli.kb_cmds",
+        "xin.cli.invoke_cmd",
+    ):
         if find_spec(module_name) is not None:
             import_module(module_name).register(app, eval_app)
 
 
 _register_optional_commands()
+eval_retrieval.register(eval_app)
 app.add_typer(eval_app, name="eval")
 
 
