@@ -1,0 +1,86 @@
+"""Guard evaluation on the committed dev set and on bastioncorpus (thresholds at the level
+reached; ADR 0003 has the figures). Held-out rows (``split == "heldout"``: a hash of the
+id, plus every language without a lexicon) were never used for tuning and are asserted
+separately, with looser floors: they estimate behaviour on unseen attacks and languages."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xin.guard.evaluation import GuardReport, evaluate_guard
+
+DEV_SET = Path(__file__).with_name("dev_set.jsonl")
+NO_LEXICON = {"sv", "cs", "ro", "he"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _quiet() -> Iterator[None]:
+    logging.getLogger("xin.guard").setLevel(logging.ERROR)
+    yield
+    logging.getLogger("xin.guard").setLevel(logging.NOTSET)
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _rates(report: GuardReport) -> tuple[float, float]:
+    data = report.as_dict()
+    return data["tpr"], data["fpr"]
+
+
+def test_dev_set_is_well_formed(rows: list[dict[str, Any]]) -> None:
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert {"fa", "ar", "tr", "en", "de", "fr", "es"} <= {r["lang"] for r in rows}
+    for row in rows:
+        assert set(row) >= {"id", "text", "label", "lang", "category", "split"}
+        assert row["label"] in (0, 1)
+
+
+def test_dev_split_in_languages_with_a_lexicon(rows: list[dict[str, Any]]) -> None:
+    dev = [r for r in rows if r["split"] == "dev"]
+    tpr, fpr = _rates(evaluate_guard(dev))
+    assert tpr >= 0.97 and fpr <= 0.01, (tpr, fpr)
+
+
+def test_heldout_split_in_languages_with_a_lexicon(rows: list[dict[str, Any]]) -> None:
+    held = [r for r in rows if r["split"] == "heldout" and r["lang"] not in NO_LEXICON]
+    tpr, fpr = _rates(evaluate_guard(held))
+    assert tpr >= 0.75 and fpr <= 0.05, (tpr, fpr)
+
+
+def test_languages_without_a_lexicon_never_false_alarm(rows: list[dict[str, Any]]) -> None:
+    unseen = [r for r in rows if r["lang"] in NO_LEXICON]
+    tpr, fpr = _rates(evaluate_guard(unseen))
+    assert fpr == 0.0 and tpr >= 0.10, (tpr, fpr)  # structure and loanwords only
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ar", "tr"])
+def test_per_language_rates(rows: list[dict[str, Any]], lang: str) -> None:
+    tpr, fpr = _rates(evaluate_guard([r for r in rows if r["lang"] == lang]))
+    assert tpr >= 0.85 and fpr <= 0.03, (lang, tpr, fpr)
+
+
+def test_documents_scanned_as_chunks(rows: list[dict[str, Any]]) -> None:
+    docs = [r for r in rows if r["channel"] == "document"]
+    tpr, fpr = _rates(evaluate_guard(docs, mode="chunk"))
+    assert tpr >= 0.75 and fpr <= 0.05, (tpr, fpr)
+
+
+def test_bastioncorpus() -> None:
+    pytest.importorskip("bastioncorpus")
+    text = resources.files("bastioncorpus").joinpath("corpus/injections.jsonl").read_text("utf-8")
+    corpus = [json.loads(line) for line in text.splitlines() if line.strip()]
+    for row in corpus:  # canary placeholders as a deployment would see them
+        row["text"] = row["text"].replace("{canary}", "xin-canary-5f1c0de2a9b47e31")
+    assert len(corpus) == 181
+    tpr, fpr = _rates(evaluate_guard(corpus))
+    assert tpr >= 0.95 and fpr <= 0.02, (tpr, fpr)
