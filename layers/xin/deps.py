@@ -21,6 +21,8 @@ from xin.services.chat import ChatService
 from xin.services.ingestion import IngestionService
 
 if TYPE_CHECKING:
+    from xin.auth.keys import ApiKeyService
+    from xin.ratelimit.ports import RateLimiter
     from xin.services.ingest_events import ObjectIngestService
 
 
@@ -154,3 +156,18 @@ class Container:
             allowed_extensions=ingest.allowed_extensions,
             lease_seconds=ingest.lease_seconds,
         )
+
+    @cached_property
+    def api_keys(self) -> ApiKeyService:
+        """Hashed API keys in the configured store (SQLite beside the index, or DynamoDB)."""
+        from xin.auth.factory import build_key_store, pepper_for
+        from xin.auth.keys import ApiKeyService
+
+        store = build_key_store(self.settings, lambda: self.database)
+        return ApiKeyService(store, pepper_for(self.settings))
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        from xin.ratelimit.factory import build_rate_limiter
+
+        return build_rate_limiter(self.settings)

@@ -12,13 +12,14 @@ from fastapi.staticfiles import StaticFiles
 import xin
 from xin.api.errors import install_error_handlers
 from xin.api.middleware import RequestContextMiddleware
+from xin.api.security import RATE_LIMIT_HEADERS, install_security, router_options
 from xin.config import Settings, load_settings
 from xin.deps import Container
 from xin.observability import observe_app
 from xin.observability.logging import configure_logging
 from xin.observability.metrics import HttpMetrics
 
-ROUTE_GROUPS = ("health", "chat", "ingest", "ingest_status", "metrics", "web")
+ROUTE_GROUPS = ("health", "chat", "ingest", "ingest_status", "admin", "metrics", "web")
 
 
 def create_app(
@@ -44,9 +45,11 @@ def create_app(
     app.state.container = container or Container(settings)
     app.state.metrics = HttpMetrics()
     observe_app(app)  # business-metric sink; OTLP tracing when configured
+    install_security(app, settings, app.state.container, app.state.metrics)
     for group in ROUTE_GROUPS:  # fixed order keeps the schema stable
         if group in routes:
-            app.include_router(import_module(f"xin.api.routes.{group}").router)
+            router = import_module(f"xin.api.routes.{group}").router
+            app.include_router(router, **router_options(group, settings))
     if "web" in routes:
         from xin.api.routes.web import static_dir
 
@@ -57,9 +60,9 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.api.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=["content-type", "x-request-id", "authorization"],
-            expose_headers=["x-request-id"],
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["content-type", "x-request-id", "authorization", "x-api-key"],
+            expose_headers=["x-request-id", "retry-after", *RATE_LIMIT_HEADERS],
         )
     install_error_handlers(app)
     app.add_middleware(

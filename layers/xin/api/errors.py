@@ -79,17 +79,30 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404:
         message = "No such route."
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:  # every method of the path, not only the first route's
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return error_response(request, exc.status_code, code, message, headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 async def _on_xin(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, XinError)
+    headers: dict[str, str] | None = getattr(exc, "headers", None)  # Retry-After, WWW-Authenticate
     if exc.http_status >= 500:
         get_logger().error(
             "request failed", extra={"code": exc.code, "request_id": request_id_of(request)}
         )
-        return error_response(request, exc.http_status, exc.code, _public_message(exc))
-    return error_response(request, exc.http_status, exc.code, exc.message)
+        return error_response(request, exc.http_status, exc.code, _public_message(exc), headers)
+    return error_response(request, exc.http_status, exc.code, exc.message, headers)
 
 
 def _public_message(exc: XinError) -> str:

@@ -8,6 +8,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xin.observability.logging import get_logger
@@ -63,8 +64,11 @@ def _envelope(status: int, code: str, message: str, request_id: str) -> list[Mes
 _TOO_LARGE = ("payload_too_large", "The request body is too large.")
 
 
-class _BodyTooLargeError(Exception):
-    pass
+class _BodyTooLargeError(HTTPException):
+    """An HTTPException, so FastAPI's body parsing re-raises it (it turns others into 400s)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, _TOO_LARGE[1])
 
 
 def _limited(receive: Receive, max_bytes: int) -> Receive:

@@ -14,7 +14,9 @@ DocumentId = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[^\x0
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(description="The user's question or message.")
+    message: str = Field(
+        min_length=1, pattern=r"\S", description="The user's question or message (not blank)."
+    )
     session_id: SessionId | None = Field(default=None, description="Continue this conversation.")
     tenant: TenantId | None = Field(default=None, description="Tenant whose documents to use.")
 

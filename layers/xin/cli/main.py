@@ -136,6 +136,7 @@ def _register_optional_commands() -> None:
         "xin.cli.keys_cmd",
         "xin.cli.kb_cmds",
         "xin.cli.invoke_cmd",
+        "xin.cli.parity_cmd",
     ):
         if find_spec(module_name) is not None:
             import_module(module_name).register(app, eval_app)

@@ -59,6 +59,16 @@ class HttpMetrics:
         self.chunks = Counter(
             "xin_chunks_indexed", "Chunks written to the index.", registry=self.registry
         )
+        self.rate_limited = Counter(
+            "xin_rate_limited",
+            "Requests refused by a rate limit or quota, by route template and limit scope.",
+            ("route", "scope"),
+            registry=self.registry,
+        )
+        from xin.observability.window import LatencyWindow, LatencyWindowCollector
+
+        self.window = LatencyWindow()
+        self.registry.register(LatencyWindowCollector(self.window))
         self.guard_blocks = Counter(
             "xin_guard_blocks",
             "Messages blocked by a guardrail, by category.",
@@ -69,9 +79,14 @@ class HttpMetrics:
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).inc()
         self.latency.labels(route).observe(seconds)
+        self.window.add(route, seconds)
 
     def error(self, route: str, code: str) -> None:
         self.errors.labels(route, code).inc()
+
+    def rate_limit_rejected(self, route: str, scope: str) -> None:
+        """A request refused with 429 by the ``scope`` limit (ip, key, tenant, daily_quota)."""
+        self.rate_limited.labels(route, scope).inc()
 
     def add_metric(
         self, name: str, value: float, unit: counters.Unit, labels: dict[str, str]

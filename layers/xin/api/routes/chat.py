@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 
 from xin.api.errors import ApiError, request_id_of
-from xin.api.models import ChatRequest, ChatResponse, CitationOut, ErrorResponse
+from xin.api.models import ChatRequest, ChatResponse, CitationOut
+from xin.api.security import PROTECTED_ERRORS, error_responses, requires, tenant_scope
+from xin.auth import Principal, Role
 
 router = APIRouter(tags=["chat"])
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (400, 413, 422, 503)
-}
+_ERRORS = error_responses(400, 413, 422, *PROTECTED_ERRORS)
 
 
 @router.post("/chat", response_model=ChatResponse, responses=_ERRORS)
-def chat(body: ChatRequest, request: Request) -> ChatResponse:
+def chat(
+    body: ChatRequest,
+    request: Request,
+    principal: Annotated[Principal, Depends(requires(Role.CHAT))],
+) -> ChatResponse:
     container = request.app.state.container
     settings = container.settings
     limit = settings.api.max_message_chars
     if len(body.message) > limit:
         raise ApiError(413, "message_too_long", f"The message is longer than {limit} characters.")
-    reply = container.chat.ask(
-        body.message,
-        tenant=body.tenant or settings.default_tenant,
-        session_id=body.session_id,
-    )
+    tenant = tenant_scope(request, principal, body.tenant, messages=1, channel="api")
+    reply = container.chat.ask(body.message, tenant=tenant, session_id=body.session_id)
     return ChatResponse(
         answer=reply.answer.text,
         citations=[

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from xin.api.errors import ApiError, request_id_of
-from xin.api.models import ErrorResponse, IngestResponse, IngestTextRequest
+from xin.api.models import IngestResponse, IngestTextRequest
+from xin.api.security import PROTECTED_ERRORS, error_responses, requires, tenant_scope
+from xin.auth import Principal, Role
 from xin.services.ingestion import IngestResult
 
 router = APIRouter(tags=["ingest"])
@@ -88,9 +90,15 @@ async def _from_json(request: Request) -> tuple[bytes, str, str | None, str | No
     response_model=IngestResponse,
     status_code=201,
     openapi_extra=_REQUEST_BODY,
-    responses={code: {"model": ErrorResponse} for code in (400, 413, 415, 422, 503)},
+    responses={
+        200: {"model": IngestResponse, "description": "Unchanged: already indexed (skipped)."},
+        **error_responses(400, 413, 415, 422, *PROTECTED_ERRORS),
+    },
 )
-async def ingest(request: Request) -> JSONResponse:
+async def ingest(
+    request: Request,
+    principal: Annotated[Principal, Depends(requires(Role.INGEST))],
+) -> JSONResponse:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         data, source, tenant, document_id = await _from_multipart(request)
@@ -99,7 +107,7 @@ async def ingest(request: Request) -> JSONResponse:
     else:
         raise ApiError(415, "unsupported_media_type", "Send multipart/form-data or JSON.")
     container = request.app.state.container
-    tenant = tenant or container.settings.default_tenant
+    tenant = tenant_scope(request, principal, tenant)
     result: IngestResult = container.ingestion.ingest_bytes(
         data, source, tenant=tenant, document_id=document_id
     )

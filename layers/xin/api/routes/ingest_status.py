@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from xin.api.errors import request_id_of
 from xin.api.models import ErrorResponse, TenantId
+from xin.api.security import tenant_scope
 from xin.errors import NotFound
 from xin.ingest_status import IngestionRecord
 from xin.services.s3_events import tenant_for_key
@@ -70,6 +71,9 @@ def ingestion_status(
     tenant = tenant or tenant_for_key(
         document_id, prefix=settings.ingest.tenant_prefix, default=settings.default_tenant
     )
+    # the router-level guard (xin.api.security.router_options) put the caller here: 403 for
+    # another tenant's document
+    tenant = tenant_scope(request, request.state.principal, tenant)
     record = container.ingest_status.get(tenant, document_id)
     if record is None:
         raise NotFound("No ingestion status is recorded for this document.")
