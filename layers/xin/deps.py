@@ -129,7 +129,10 @@ class Container:
         if ingest.status_backend == "dynamodb":
             from xin.adapters.status.dynamodb import DynamoDbStatusStore
 
-            return DynamoDbStatusStore(ingest.status_table)
+            aws = self.settings.aws
+            return DynamoDbStatusStore(
+                ingest.status_table, region=aws.region, endpoint_url=aws.endpoint_url
+            )
         from xin.adapters.status.sqlite import SqliteStatusStore
 
         return SqliteStatusStore(self.database)
@@ -138,7 +141,8 @@ class Container:
     def object_source(self) -> ObjectSource:
         from xin.adapters.s3_source import S3ObjectSource
 
-        return S3ObjectSource()
+        aws = self.settings.aws
+        return S3ObjectSource(region=aws.region, endpoint_url=aws.endpoint_url)
 
     @cached_property
     def object_ingest(self) -> ObjectIngestService:

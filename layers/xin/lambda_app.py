@@ -19,6 +19,7 @@ LIGHT_ROUTE_GROUPS = frozenset({"health"})
 def lambda_handler_for(routes: Collection[str], *, function: str | None = None) -> LambdaHandler:
     groups = tuple(routes)
     handler: LambdaHandler | None = None
+    _prepare_snapstart(groups)
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         nonlocal handler
@@ -28,6 +29,18 @@ def lambda_handler_for(routes: Collection[str], *, function: str | None = None) 
         return result
 
     return handle
+
+
+def _prepare_snapstart(routes: tuple[str, ...]) -> None:
+    """Under SnapStart, import (never build) what this function uses during init."""
+    from xin.lambda_snapstart import prepare
+
+    modules = ["xin.config", "xin.deps", "xin.observability.lambda_runtime"]
+    if set(routes) <= LIGHT_ROUTE_GROUPS:
+        modules.append("xin.lambda_http")
+    else:
+        modules += ["mangum", "xin.api.app", *(f"xin.api.routes.{group}" for group in routes)]
+    prepare(modules)
 
 
 def _build(routes: tuple[str, ...], function: str) -> LambdaHandler:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xin.lambda_app import LambdaHandler
+from xin.lambda_snapstart import prepare
 from xin.observability import counters
 from xin.services.ingest_events import EventResult, Outcome
 
@@ -30,6 +31,15 @@ _METRIC_FOR = {
     Outcome.IN_PROGRESS: counters.INGEST_RETRIES,
 }
 _LEASE_MARGIN_S = 10.0
+_MODULES = (
+    "aws_lambda_powertools.utilities.batch",
+    "boto3",
+    "xin.config",
+    "xin.deps",
+    "xin.observability.lambda_runtime",
+    "xin.adapters.s3_source",
+    "xin.adapters.status.dynamodb",
+)
 
 
 class MessageNotProcessed(Exception):  # noqa: N818  # tells Powertools the item failed
@@ -38,6 +48,7 @@ class MessageNotProcessed(Exception):  # noqa: N818  # tells Powertools the item
 
 def sqs_ingest_handler(function: str = "ingest") -> LambdaHandler:
     handler: LambdaHandler | None = None
+    prepare(_MODULES)  # SnapStart only: import (never build) during init
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         nonlocal handler

@@ -1,0 +1,46 @@
+"""Lambda SnapStart: what a handler does at init, and what it must redo after a restore.
+
+Handlers build nothing at import time (no settings, no clients, no connections), so a
+snapshot never holds a socket, a file handle or credentials that go stale on restore.
+Under SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``) :func:`prepare` imports the
+function's modules during init, so the snapshot already holds them and a restored
+environment skips their import cost; elsewhere it does nothing and imports stay lazy.
+
+After a restore, every copy of the snapshot would share the PRNG state of ``random``
+(jittered retry backoff, log sampling): :func:`after_restore` reseeds it from the OS.
+``uuid4`` and ``secrets`` read ``os.urandom`` and need nothing. The hook is registered with
+``snapshot_restore_py``, which the Lambda Python runtime provides.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterable, Mapping
+from importlib import import_module
+
+SNAPSTART = "snap-start"
+_INIT_TYPE_VARIABLE = "AWS_LAMBDA_INITIALIZATION_TYPE"
+
+
+def is_snapstart(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get(_INIT_TYPE_VARIABLE) == SNAPSTART
+
+
+def prepare(modules: Iterable[str], environ: Mapping[str, str] = os.environ) -> bool:
+    """Under SnapStart: import ``modules`` now and register the restore hook. Else: nothing."""
+    if not is_snapstart(environ):
+        return False
+    for name in modules:
+        import_module(name)
+    try:
+        from snapshot_restore_py import register_after_restore
+    except ImportError:  # not a SnapStart-capable runtime
+        return True
+    register_after_restore(after_restore)
+    return True
+
+
+def after_restore() -> None:
+    """Give this restored environment its own random state."""
+    random.seed()

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Cold-start budget of each Lambda function, measured the way Lambda pays it.
+
+    python scripts/coldstart.py                 # every function, 7 runs each
+    python scripts/coldstart.py -n 11 --json    # machine-readable
+    python scripts/coldstart.py --xray          # as in Lambda with X-Ray tracing on
+    python scripts/coldstart.py --importtime chat   # top imports of one cold start
+
+For each function: the median wall time of a fresh interpreter that imports
+functions/<name>/handler.py and serves its first event from tests/events, minus the median
+of a bare interpreter (``python -c pass``). Each run gets a fresh copy of a data dir holding
+the sample knowledge base (docs/), so nothing is warm. The ingest function's event names an
+object that a local stand-in for S3 (an HTTP server on 127.0.0.1) serves, so its first event
+really downloads, parses, embeds and indexes a document. CPU time (user+sys) is shown too: it
+is far less sensitive than wall time to other load on the machine.
+
+The embedder runs with one thread (``XIN_EMBEDDING__THREADS=1``, what a Lambda function of
+up to 1769 MB, i.e. at most one vCPU, should use): with two OpenMP threads on a busy or
+fractional CPU one query embedding took 1.7 s instead of 50 ms here. ``--threads`` changes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOCUMENT = REPO / "tests" / "fixtures" / "documents" / "guide.md"
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    event: str
+    target_ms: float | None
+
+
+FUNCTIONS = (
+    Function("health", "apigw_v2_health.json", 150),
+    Function("chat", "apigw_v2_chat.json", 400),
+    Function("ingest", "sqs_s3_object_created.json", 600),
+    Function("ingest_status", "apigw_v2_ingest_status.json", None),
+)
+
+# Runs inside the fresh interpreter: import the handler, serve one event, report timings.
+CHILD = """
+import importlib.util, json, os, sys, time
+t0 = time.perf_counter()
+spec = importlib.util.spec_from_file_location("handler", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+t1 = time.perf_counter()
+
+class Context:
+    function_name = "xin-coldstart"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:xin-coldstart"
+    memory_limit_in_mb = 1024
+    aws_request_id = "6f1d3c6e-2f3b-4c3e-9d27-8a8f7d9b2f10"
+    log_group_name = "/aws/lambda/xin-coldstart"
+    log_stream_name = "coldstart"
+    def get_remaining_time_in_millis(self):
+        return 30000
+
+with open(sys.argv[2], encoding="utf-8") as f:
+    event = json.load(f)
+response = module.handler(event, Context())
+t2 = time.perf_counter()
+ok = response.get("statusCode", 200) < 500 and not response.get("batchItemFailures")
+with open(os.environ["COLDSTART_REPORT"], "w") as f:
+    json.dump({"import_ms": (t1 - t0) * 1000, "event_ms": (t2 - t1) * 1000, "ok": ok}, f)
+"""
+
+
+@dataclass
+class Result:
+    function: str
+    target_ms: float | None
+    median_ms: float
+    min_ms: float
+    max_ms: float
+    cpu_ms: float
+    import_ms: float
+    first_event_ms: float
+    runs: int
+    ok: bool
+
+    @property
+    def within_target(self) -> bool | None:
+        return None if self.target_ms is None else self.median_ms <= self.target_ms
+
+
+class _FakeS3(http.server.BaseHTTPRequestHandler):
+    """GetObject for any bucket/key: the bytes of one Markdown document."""
+
+    body = DOCUMENT.read_bytes()
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/markdown")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.send_header("ETag", '"8d1f3b6c0f0e4b0bb4c2f7b1e0d9a6c2"')
+        self.send_header("Last-Modified", "Sun, 22 Nov 2026 02:31:11 GMT")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@contextmanager
+def fake_s3() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeS3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def prepare_knowledge_base(workdir: Path) -> Path:
+    """A data dir with docs/ ingested (what a deployed chat function searches)."""
+    kb = workdir / "kb"
+    env = {**base_env(), "XIN_DATA_DIR": str(kb)}
+    subprocess.run(
+        [sys.executable, "-c", "from xin.cli.main import run; run()", "ingest", str(REPO / "docs")],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return kb
+
+
+def base_env() -> dict[str, str]:
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XIN_", "OTEL_", "AWS_", "POWERTOOLS_", "LAMBDA_", "_X_AMZN"))
+    }
+    return {
+        **keep,
+        "AWS_ACCESS_KEY_ID": "coldstart",
+        "AWS_SECRET_ACCESS_KEY": "coldstart",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    return wall, cpu
+
+
+def measure(
+    function: Function, runs: int, kb: Path, workdir: Path, *, env: dict[str, str], bare: float
+) -> Result:
+    handler = REPO / "functions" / function.name / "handler.py"
+    event = REPO / "tests" / "events" / function.event
+    walls, cpus, imports, events, ok = [], [], [], [], True
+    for run in range(runs):
+        data = workdir / f"{function.name}-{run}"
+        shutil.copytree(kb, data)
+        report = workdir / f"{function.name}-{run}.json"
+        run_env = {**env, "XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(report)}
+        wall, cpu = timed([sys.executable, "-c", CHILD, str(handler), str(event)], run_env)
+        walls.append(wall)
+        cpus.append(cpu)
+        child = json.loads(report.read_text())
+        imports.append(child["import_ms"])
+        events.append(child["event_ms"])
+        ok = ok and child["ok"]
+        shutil.rmtree(data)
+    return Result(
+        function=function.name,
+        target_ms=function.target_ms,
+        median_ms=round(statistics.median(walls) - bare, 1),
+        min_ms=round(min(walls) - bare, 1),
+        max_ms=round(max(walls) - bare, 1),
+        cpu_ms=round(statistics.median(cpus), 1),
+        import_ms=round(statistics.median(imports), 1),
+        first_event_ms=round(statistics.median(events), 1),
+        runs=runs,
+        ok=ok,
+    )
+
+
+def bare_interpreter(runs: int, env: dict[str, str]) -> tuple[float, float]:
+    samples = [timed([sys.executable, "-c", "pass"], env) for _ in range(runs)]
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
+
+
+def importtime(function: Function, kb: Path, workdir: Path, env: dict[str, str], top: int) -> None:
+    data = workdir / "importtime"
+    shutil.copytree(kb, data)
+    handler = REPO / "functions" / function.name / "handler.py"
+    event = REPO / "tests" / "events" / function.event
+    run_env = {**env, "XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(workdir / "it.json")}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", CHILD, str(handler), str(event)],
+        env=run_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    rows: list[tuple[int, str]] = []
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "cumulative" not in line:
+            _, total, module = line.split("|")
+            rows.append((int(total.strip()), module.rstrip()))
+    print(f"top {top} imports by cumulative time for {function.name} (microseconds):")
+    for micros, module in sorted(rows, reverse=True)[:top]:
+        print(f"{micros:>10}  {module}")
+
+
+def print_table(results: list[Result], bare: tuple[float, float], runs: int) -> None:
+    print(f"cold start: median of {runs} fresh interpreters minus a bare one ", end="")
+    print(f"(bare: {bare[0]:.0f} ms wall, {bare[1]:.0f} ms CPU)")
+    header = (
+        f"{'function':<14}{'target':>8}{'median':>9}{'min':>8}{'max':>8}"
+        f"{'CPU':>8}{'import':>9}{'1st event':>11}  verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        target = f"{r.target_ms:.0f}" if r.target_ms else "-"
+        verdict = {True: "ok", False: "OVER", None: "-"}[r.within_target]
+        if not r.ok:
+            verdict += " (handler reported a failure)"
+        print(
+            f"{r.function:<14}{target:>8}{r.median_ms:>9.0f}{r.min_ms:>8.0f}{r.max_ms:>8.0f}"
+            f"{r.cpu_ms:>8.0f}{r.import_ms:>9.0f}{r.first_event_ms:>11.0f}  {verdict}"
+        )
+    print("all figures in ms; CPU is user+sys of the whole process (the bare one not removed)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("functions", nargs="*", help="default: all")
+    parser.add_argument("-n", "--runs", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--xray", action="store_true", help="as in Lambda with X-Ray tracing")
+    parser.add_argument("--importtime", metavar="FUNCTION", help="profile one cold start")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--threads", default="1", help="XIN_EMBEDDING__THREADS (default 1)")
+    args = parser.parse_args()
+    chosen = [f for f in FUNCTIONS if not args.functions or f.name in args.functions]
+    with tempfile.TemporaryDirectory(prefix="xin-coldstart-") as tmp, fake_s3() as s3:
+        workdir = Path(tmp)
+        env = {**base_env(), "AWS_ENDPOINT_URL_S3": s3, "POWERTOOLS_TRACE_DISABLED": "true"}
+        env["XIN_EMBEDDING__THREADS"] = args.threads
+        if args.xray:
+            env.pop("POWERTOOLS_TRACE_DISABLED")
+            env |= {"AWS_LAMBDA_FUNCTION_NAME": "xin-coldstart", "LAMBDA_TASK_ROOT": str(REPO)}
+            env |= {"AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}
+        kb = prepare_knowledge_base(workdir)
+        if args.importtime:
+            function = next(f for f in FUNCTIONS if f.name == args.importtime)
+            importtime(function, kb, workdir, env, args.top)
+            return 0
+        bare = bare_interpreter(args.runs, env)
+        results = [measure(f, args.runs, kb, workdir, env=env, bare=bare[0]) for f in chosen]
+    if args.json:
+        payload = {
+            "runs": args.runs,
+            "xray": args.xray,
+            "embedding_threads": args.threads,
+            "bare_ms": round(bare[0], 1),
+            "results": [asdict(r) | {"within_target": r.within_target} for r in results],
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print_table(results, bare, args.runs)
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
