@@ -14,7 +14,6 @@ import ipaddress
 import math
 import re
 from collections.abc import Callable
-from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Security
@@ -114,19 +113,17 @@ class SecurityServices:
 
     def __init__(self, settings: Settings, container: Any, metrics: Any) -> None:
         self.settings = settings
-        self._container = container
         self._metrics = metrics
         self.authenticator: Authenticator = build_authenticator(
             settings, lambda: container.api_keys
         )
-
-    @cached_property
-    def policy(self) -> RateLimitPolicy | None:
-        if not self.settings.rate_limit.enabled:
-            return None
-        return RateLimitPolicy(
-            self._container.rate_limiter, self.settings.rate_limit, self.settings.tenants
-        )
+        # Built now, while start-up is single-threaded: two limiters created by racing first
+        # requests would each hand out the whole budget. (Backends connect lazily.)
+        self.policy: RateLimitPolicy | None = None
+        if settings.rate_limit.enabled:
+            self.policy = RateLimitPolicy(
+                container.rate_limiter, settings.rate_limit, settings.tenants
+            )
 
     def limited(self, request: Request, check: Callable[[], Any]) -> None:
         """Run a limit check; record its decision(s); count and re-raise a refusal."""
