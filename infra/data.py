@@ -23,12 +23,13 @@ class TableSpec:
     partition_key: str
     sort_key: str | None = None
     ttl_attribute: str | None = None
+    sort_key_numeric: bool = False  # e.g. the conversation turn sequence number
 
 
 # Key names follow the adapters: the status store keys on (tenant, document_id);
 # Powertools idempotency uses `id` + `expiration`.
 TABLES = (
-    TableSpec("conversations", "pk", "sk", ttl_attribute="expires_at"),
+    TableSpec("conversations", "pk", "seq", ttl_attribute="expires_at", sort_key_numeric=True),
     TableSpec("idempotency", "id", ttl_attribute="expiration"),
     TableSpec("rate_limits", "pk", ttl_attribute="expires_at"),
     TableSpec("ingestion_status", "tenant", "document_id"),
@@ -131,7 +132,12 @@ class Data(Construct):
                 name=spec.partition_key, type=dynamodb.AttributeType.STRING
             ),
             sort_key=(
-                dynamodb.Attribute(name=spec.sort_key, type=dynamodb.AttributeType.STRING)
+                dynamodb.Attribute(
+                    name=spec.sort_key,
+                    type=dynamodb.AttributeType.NUMBER
+                    if spec.sort_key_numeric
+                    else dynamodb.AttributeType.STRING,
+                )
                 if spec.sort_key
                 else None
             ),

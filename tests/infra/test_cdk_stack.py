@@ -102,6 +102,20 @@ def test_tables_have_pitr_on_demand_billing_and_ttl(dev: Synth) -> None:
     assert ttl == ["expiration", "expires_at", "expires_at"]  # idempotency, conversations, limits
     _template(dev).has_resource_properties(
         "AWS::DynamoDB::Table",
+        {  # xin.adapters.dynamodb_conversations: pk tenant#session (S), seq turn number (N)
+            "KeySchema": [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            "AttributeDefinitions": [
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "N"},
+            ],
+            "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+        },
+    )
+    _template(dev).has_resource_properties(
+        "AWS::DynamoDB::Table",
         {
             "KeySchema": [
                 {"AttributeName": "tenant", "KeyType": "HASH"},
