@@ -105,11 +105,11 @@ def test_tables_have_pitr_on_demand_billing_and_ttl(dev: Synth) -> None:
         {  # xin.adapters.dynamodb_conversations: pk tenant#session (S), seq turn number (N)
             "KeySchema": [
                 {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
+                {"AttributeName": "seq", "KeyType": "RANGE"},
             ],
             "AttributeDefinitions": [
                 {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "N"},
+                {"AttributeName": "seq", "AttributeType": "N"},
             ],
             "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
         },
