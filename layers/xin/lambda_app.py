@@ -33,14 +33,14 @@ def lambda_handler_for(routes: Collection[str], *, function: str | None = None) 
 
 def _prepare_snapstart(routes: tuple[str, ...]) -> None:
     """Under SnapStart, import (never build) what this function uses during init."""
-    from xin.lambda_snapstart import prepare
+    from xin.lambda_snapstart import prepare, warm_language_profiles
 
     modules = ["xin.config", "xin.deps", "xin.observability.lambda_runtime"]
     if set(routes) <= LIGHT_ROUTE_GROUPS:
         modules.append("xin.lambda_http")
     else:
         modules += ["mangum", "xin.api.app", *(f"xin.api.routes.{group}" for group in routes)]
-    prepare(modules)
+    prepare(modules, warm=[warm_language_profiles] if "chat" in routes else [])
 
 
 def _build(routes: tuple[str, ...], function: str) -> LambdaHandler:

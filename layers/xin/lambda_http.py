@@ -10,6 +10,7 @@ routes does.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Collection, Mapping
@@ -17,11 +18,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import xin
-from xin.api.middleware import _BASE_HEADERS, _SAFE_REQUEST_ID, _csp_for
 from xin.errors import XinError
 from xin.observability.logging import get_logger
 
 JsonBody = dict[str, Any]
+
+# The headers xin.api.middleware adds, restated so this path imports no web framework;
+# tests/integration/serverless/test_http_functions.py holds both paths' responses equal.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+_BASE_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +75,9 @@ def response(
         **_cors_headers(request, cors_origins),
         **(extra_headers or {}),
         "x-request-id": request.request_id,
-        **{name.decode(): value.decode() for name, value in _BASE_HEADERS},
+        **_BASE_HEADERS,
+        "content-security-policy": _API_CSP,  # light routes are API routes, never pages
     }
-    csp = _csp_for(request.path)
-    if csp:
-        headers["content-security-policy"] = csp.decode()
     result: dict[str, Any] = {"statusCode": status, "headers": headers}
     if request.version == "1.0":
         result["multiValueHeaders"] = {}

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xin.lambda_app import LambdaHandler
-from xin.lambda_snapstart import prepare
+from xin.lambda_snapstart import prepare, warm_language_profiles
 from xin.observability import counters
 from xin.services.ingest_events import EventResult, Outcome
 
@@ -48,7 +48,7 @@ class MessageNotProcessed(Exception):  # noqa: N818  # tells Powertools the item
 
 def sqs_ingest_handler(function: str = "ingest") -> LambdaHandler:
     handler: LambdaHandler | None = None
-    prepare(_MODULES)  # SnapStart only: import (never build) during init
+    prepare(_MODULES, warm=[warm_language_profiles])  # SnapStart only: never builds
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         nonlocal handler

@@ -3,8 +3,8 @@
 Handlers build nothing at import time (no settings, no clients, no connections), so a
 snapshot never holds a socket, a file handle or credentials that go stale on restore.
 Under SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``) :func:`prepare` imports the
-function's modules during init, so the snapshot already holds them and a restored
-environment skips their import cost; elsewhere it does nothing and imports stay lazy.
+function's modules during init and loads language profiles, so the snapshot already holds
+them and a restored environment skips that cost; elsewhere it does nothing.
 
 After a restore, every copy of the snapshot would share the PRNG state of ``random``
 (jittered retry backoff, log sampling): :func:`after_restore` reseeds it from the OS.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
 
 SNAPSTART = "snap-start"
@@ -27,12 +27,20 @@ def is_snapstart(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get(_INIT_TYPE_VARIABLE) == SNAPSTART
 
 
-def prepare(modules: Iterable[str], environ: Mapping[str, str] = os.environ) -> bool:
-    """Under SnapStart: import ``modules`` now and register the restore hook. Else: nothing."""
+def prepare(
+    modules: Iterable[str],
+    warm: Iterable[Callable[[], None]] = (),
+    environ: Mapping[str, str] = os.environ,
+) -> bool:
+    """Under SnapStart: import ``modules``, run the ``warm`` steps (pure in-memory work that
+    needs no settings, e.g. loading language profiles) and register the restore hook.
+    Elsewhere: nothing, so imports stay lazy and init stays short."""
     if not is_snapstart(environ):
         return False
     for name in modules:
         import_module(name)
+    for step in warm:
+        step()
     try:
         from snapshot_restore_py import register_after_restore
     except ImportError:  # not a SnapStart-capable runtime
@@ -44,3 +52,10 @@ def prepare(modules: Iterable[str], environ: Mapping[str, str] = os.environ) -> 
 def after_restore() -> None:
     """Give this restored environment its own random state."""
     random.seed()
+
+
+def warm_language_profiles() -> None:
+    """Load langdetect's 55 language profiles (~0.5 s on the first detection otherwise)."""
+    from langdetect.detector_factory import init_factory
+
+    init_factory()

@@ -11,8 +11,12 @@ import pytest
 from xin import lambda_snapstart
 
 
-def test_outside_snapstart_nothing_is_imported_or_registered() -> None:
-    assert not lambda_snapstart.prepare(["xin.no_such_module"], environ={})
+def test_outside_snapstart_nothing_is_imported_warmed_or_registered() -> None:
+    warmed: list[str] = []
+    assert not lambda_snapstart.prepare(
+        ["xin.no_such_module"], warm=[lambda: warmed.append("x")], environ={}
+    )
+    assert warmed == []
 
 
 def test_under_snapstart_modules_are_imported_and_the_restore_hook_registered(
@@ -24,8 +28,12 @@ def test_under_snapstart_modules_are_imported_and_the_restore_hook_registered(
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
     monkeypatch.delitem(sys.modules, "xin.lambda_http", raising=False)
     environ = {"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
-    assert lambda_snapstart.prepare(["xin.lambda_http"], environ=environ)
+    warm = [lambda_snapstart.warm_language_profiles]
+    assert lambda_snapstart.prepare(["xin.lambda_http"], warm=warm, environ=environ)
     assert "xin.lambda_http" in sys.modules
+    from langdetect.detector_factory import _factory
+
+    assert _factory is not None and len(_factory.get_lang_list()) == 55
     assert registered == [lambda_snapstart.after_restore]
 
 
