@@ -1,0 +1,1 @@
+"""Embedding-provider parity: how two embedders rank the same corpus (``xin parity``)."""
