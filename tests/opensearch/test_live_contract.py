@@ -14,6 +14,7 @@ import pytest
 
 from tests.contract.vector_store_contract import DIM, MODEL, VectorStoreContract
 from xin.adapters.opensearch.client import build_client
+from xin.adapters.opensearch.schema import IndexOptions
 from xin.adapters.opensearch.store import OpenSearchVectorStore
 from xin.config.settings import OpenSearchSettings
 
@@ -29,21 +30,15 @@ def store() -> Iterator[OpenSearchVectorStore]:
     settings = OpenSearchSettings(url=URL, replicas=0, engine="lucene")
     client = build_client(settings)
     alias = f"xin-test-{uuid.uuid4().hex[:10]}"
-    built = OpenSearchVectorStore(
-        client,
-        alias=alias,
-        options=_options(settings),
-        hybrid=os.environ.get("XIN_TEST_HYBRID", "auto"),  # type: ignore[arg-type]
-    )
+    options = IndexOptions(engine=settings.engine, replicas=settings.replicas)
+    built = OpenSearchVectorStore(client, alias=alias, options=options)
     built.ensure_model(MODEL, DIM)
     yield built
-    client.indices.delete(index=f"{alias}-v*", params={"ignore_unavailable": "true"})
-
-
-def _options(settings: OpenSearchSettings):  # type: ignore[no-untyped-def]
-    from xin.adapters.opensearch.schema import IndexOptions
-
-    return IndexOptions(engine=settings.engine, replicas=settings.replicas)
+    current = built.current_index()
+    if current is not None:
+        client.indices.delete(index=current)
+    if built.hybrid_available():
+        client.search_pipeline.delete(id=built.pipeline)
 
 
 class TestLiveVectorStoreContract(VectorStoreContract):
