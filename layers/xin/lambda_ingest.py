@@ -76,6 +76,7 @@ def _build(function: str) -> LambdaHandler:
 
     from xin.config import load_settings
     from xin.deps import Container
+    from xin.errors import XinError
     from xin.observability.lambda_runtime import instrument, start
     from xin.observability.logging import configure_logging, get_logger
 
@@ -92,7 +93,13 @@ def _build(function: str) -> LambdaHandler:
         def record_handler(record: Any) -> None:
             logger.set_correlation_id(record.message_id)
             counters.record_metric(counters.INGEST_MESSAGES)
-            results = container.object_ingest.handle_message(record.body, lease_seconds=lease())
+            try:
+                results = container.object_ingest.handle_message(record.body, lease_seconds=lease())
+            except XinError as exc:  # not an S3 notification, or the status table is down
+                logger.warning(
+                    "ingest message failed", extra={"code": exc.code, "reason": exc.message}
+                )
+                raise
             record_metrics(results)
             failed = [r for r in results if not r.succeeded]
             if failed:

@@ -106,12 +106,13 @@ class ObjectIngestService:
         ]
 
     def handle(self, event: ObjectEvent, *, lease_seconds: float | None = None) -> EventResult:
+        bad_key = ""
         try:
             tenant = tenant_for_key(
                 event.key, prefix=self._tenant_prefix, default=self._default_tenant
             )
-        except InvalidRequest as exc:
-            return self._log(EventResult("", event.key, Outcome.FAILED, reason=exc.message))
+        except InvalidRequest as exc:  # recorded under the default tenant, so it can be seen
+            tenant, bad_key = self._default_tenant, exc.message
         now = self._clock()
         attempt = IngestionRecord(
             tenant=tenant,
@@ -132,6 +133,10 @@ class ObjectIngestService:
             return self._log(_not_acquired(attempt, claim.decision, claim.existing))
         if claim.existing is not None:
             attempt = replace(attempt, created_at=claim.existing.created_at)
+        if bad_key:
+            return self._log(
+                self._finish(attempt, "failed", Outcome.FAILED, reason=bad_key, code="invalid_key")
+            )
         return self._log(self._process(event, attempt))
 
     def _process(self, event: ObjectEvent, claimed: IngestionRecord) -> EventResult:

@@ -211,3 +211,9 @@ def test_handle_message_reports_each_record(service: ObjectIngestService, bucket
     ]
     results = service.handle_message(json.dumps({"Records": records}))
     assert [r.outcome for r in results] == [Outcome.INDEXED, Outcome.DELETED]
+
+
+def test_a_key_naming_an_invalid_tenant_fails_visibly(service: ObjectIngestService) -> None:
+    result = service.handle(created("tenants/not a tenant!/a.md"))
+    assert (result.outcome, result.tenant) == (Outcome.FAILED, "default")
+    assert "does not name a valid tenant" in result.reason
