@@ -19,7 +19,23 @@ from xin.observability import observe_app
 from xin.observability.logging import configure_logging
 from xin.observability.metrics import HttpMetrics
 
-ROUTE_GROUPS = ("health", "chat", "ingest", "ingest_status", "admin", "metrics", "web")
+CHANNEL_ROUTE_GROUPS = (
+    "webhook_telegram",
+    "webhook_slack",
+    "webhook_whatsapp",
+    "webhook_twilio",
+    "webhook_teams",
+)
+ROUTE_GROUPS = (
+    "health",
+    "chat",
+    "ingest",
+    "ingest_status",
+    "admin",
+    "metrics",
+    "web",
+    *CHANNEL_ROUTE_GROUPS,
+)
 
 
 def create_app(
