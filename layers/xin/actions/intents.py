@@ -30,7 +30,7 @@ DEFAULT_RULES: tuple[IntentRule, ...] = (
     IntentRule(
         "handoff",
         re.compile(
-            r"\b(talk|speak|chat)\s+(to|with)\s+(a\s+)?(human|person|agent|someone|operator)\b"
+            r"\b(talk|speak|chat)\s+(to|with)\s+(an?\s+)?(human|person|agent|someone|operator)\b"
             r"|\b(human|real person|live agent)\s*(please|agent)?\b"
             r"|با\s*(یک\s*)?(انسان|اپراتور|پشتیبان|کارشناس)\s*(صحبت|حرف)"
             r"|(اپراتور|کارشناس)\s*(می\s*خواهم|میخوام|لطفا)",

@@ -193,8 +193,14 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(variable_for(name), value)
 
 
+_MODELS: dict[str, Any] = {}
+
+
 def make_harness(settings: Settings, receiver: Receiver, clock: FixedClock) -> Harness:
     container = Container(settings)
+    if not _MODELS:  # load the embedding model once per session, not per test
+        _MODELS.update(embedder=container.embedder, detector=container.detector)
+    container.__dict__.update(_MODELS)
     runtime = ChannelRuntime(container, clock=clock)
     container.__dict__["channel_runtime"] = runtime
     queue = LocalQueue(

@@ -12,7 +12,6 @@ import pytest
 
 from tests.conftest import load_event
 from tests.integration.channels import signing
-from tests.integration.channels.receiver import Receiver, Recorded
 from tests.integration.channels.conftest import (
     FIXTURE_TIME,
     SECRETS,
@@ -20,6 +19,7 @@ from tests.integration.channels.conftest import (
     MetricLog,
     TeamsKeys,
 )
+from tests.integration.channels.receiver import Receiver, Recorded
 from xin.channels.common import WEBHOOKS_REJECTED
 from xin.config.security import TenantSettings
 
