@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import load_event
-from tests.integration.channels.conftest import SECRETS, Receiver
+from tests.integration.channels.conftest import SECRETS
+from tests.integration.channels.receiver import Receiver
 from tests.integration.test_lambda_handlers import LambdaContext, load_handler
 
 
