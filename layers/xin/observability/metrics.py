@@ -76,6 +76,14 @@ class HttpMetrics:
             registry=self.registry,
         )
 
+        self.channel_events = Counter(
+            "xin_channel_events",
+            "Channel webhook events (xin.channels): rejected, duplicate, accepted, replies sent "
+            "and failed, by channel, event and reason.",
+            ("channel", "event", "reason"),
+            registry=self.registry,
+        )
+
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).inc()
         self.latency.labels(route).observe(seconds)
@@ -98,6 +106,9 @@ class HttpMetrics:
             self.chunks.inc(value)
         elif name == counters.GUARD_BLOCKS:
             self.guard_blocks.labels(labels.get("category", "other")).inc(value)
+        elif name.startswith("Channel"):  # xin.channels.common metric names
+            channel, reason = labels.get("channel", "-"), labels.get("reason", "")
+            self.channel_events.labels(channel, name, reason).inc(value)
 
     def render(self) -> bytes:
         from prometheus_client import generate_latest

@@ -301,3 +301,12 @@ def test_twilio_inline_twiml_mode(
     status, body, _ = post(h, signing.twilio())
     assert status == 200
     assert "<Response><Message>" in body and "[1]" in body
+
+
+def test_rejections_show_on_the_metrics_endpoint(harness: Harness) -> None:
+    post(harness, signing.slack(secret="not-the-signing-secret-0000000000"))
+    text = harness.client.get("/metrics").text
+    assert (
+        'xin_channel_events_total{channel="slack",event="ChannelWebhooksRejected",'
+        'reason="bad_signature"} 1.0'
+    ) in text
