@@ -102,11 +102,14 @@ def variables() -> list[tuple[str, str, str]]:
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, field in model.model_fields.items():
             annotation = field.annotation
+            # a section (or optional section) nests; a dict or list of models is one JSON value
             nested = [
                 a
                 for a in (annotation, *typing.get_args(annotation))
                 if isinstance(a, type) and issubclass(a, BaseModel)
             ]
+            if typing.get_origin(annotation) in (dict, list):
+                nested = []
             if nested:
                 walk(nested[0], f"{prefix}{name.upper()}__")
                 continue
