@@ -13,7 +13,7 @@ from xin.observability import counters
 from xin.ports import SecretSource
 
 WEBHOOKS_REJECTED = "ChannelWebhooksRejected"
-WEBHOOKS_DUPLICATE = "ChannelWebhooksDuplicate"
+WEBHOOKS_IGNORED = "ChannelWebhooksIgnored"  # duplicates and stale replays
 WEBHOOKS_ACCEPTED = "ChannelMessagesAccepted"
 REPLIES_SENT = "ChannelRepliesSent"
 REPLIES_FAILED = "ChannelRepliesFailed"
@@ -45,8 +45,9 @@ def reject(channel: str, reason: str, *, status: int = 401) -> WebhookRejected:
     return WebhookRejected(reason, status=status)
 
 
-def count(name: str, channel: str) -> None:
-    counters.record_metric(name, 1, "Count", {"channel": channel})
+def count(name: str, channel: str, reason: str = "") -> None:
+    labels = {"channel": channel, **({"reason": reason} if reason else {})}
+    counters.record_metric(name, 1, "Count", labels)
 
 
 def clip(text: str, limit: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from xin.channels.common import WEBHOOKS_ACCEPTED, WEBHOOKS_DUPLICATE, count, reject
+from xin.channels.common import WEBHOOKS_ACCEPTED, WEBHOOKS_IGNORED, count, reject
 from xin.channels.message import InboundMessage, WebhookReply, WebhookRequest
 from xin.channels.port import Channel, IdempotencyStore
 from xin.channels.queue import MessageQueue
@@ -53,11 +53,11 @@ class WebhookService:
         log = get_logger()
         for message in parsed.messages:
             if message.sent_at and self._clock() - message.sent_at > self._max_age:
-                count(WEBHOOKS_DUPLICATE, name)
+                count(WEBHOOKS_IGNORED, name, "stale")
                 log.info("stale channel message ignored", extra={"channel": name})
                 continue
             if not self._idempotency.claim(message.idempotency_key, self._ttl):
-                count(WEBHOOKS_DUPLICATE, name)
+                count(WEBHOOKS_IGNORED, name, "duplicate")
                 log.info(
                     "duplicate channel message ignored",
                     extra={"channel": name, "event_id": message.event_id},

@@ -20,7 +20,7 @@ from tests.integration.channels.conftest import (
     TeamsKeys,
 )
 from tests.integration.channels.receiver import Receiver, Recorded
-from xin.channels.common import WEBHOOKS_REJECTED
+from xin.channels.common import WEBHOOKS_IGNORED, WEBHOOKS_REJECTED
 from xin.config.security import TenantSettings
 
 REPLY_PATHS = {
@@ -141,7 +141,7 @@ def test_unsigned_request_is_rejected(
 
 @pytest.mark.parametrize("channel", CHANNELS)
 def test_duplicate_delivery_is_answered_once(
-    harness: Harness, teams_keys: TeamsKeys, channel: str
+    harness: Harness, teams_keys: TeamsKeys, metrics: MetricLog, channel: str
 ) -> None:
     first = signed(harness, teams_keys, channel)
     again = signing.slack(retry=1) if channel == "slack" else first  # Slack marks its retries
@@ -149,6 +149,7 @@ def test_duplicate_delivery_is_answered_once(
     assert post(harness, again)[0] == 200  # acknowledged, so the platform stops retrying
     harness.drain()
     assert len(harness.receiver.calls(REPLY_PATHS[channel])) == 1
+    assert metrics.count(WEBHOOKS_IGNORED, channel=channel, reason="duplicate") == 1
 
 
 def test_slack_stale_timestamp_is_rejected(harness: Harness, metrics: MetricLog) -> None:
