@@ -22,7 +22,6 @@ from xin.services.ingestion import IngestionService
 
 if TYPE_CHECKING:
     from xin.auth.keys import ApiKeyService
-    from xin.channels.wiring import ChannelRuntime
     from xin.ratelimit.ports import RateLimiter
     from xin.services.ingest_events import ObjectIngestService
 
@@ -82,11 +81,22 @@ class Container:
 
     @cached_property
     def retriever(self) -> Retriever:
+        from xin.rag.caching import RetrievalCache
+        from xin.rag.rerank import FeatureReranker
         from xin.rag.retrieval import HybridRetriever
 
         rag = self.settings.rag
         return HybridRetriever(
-            self.store, self.embedder, candidates=rag.candidates, rrf_k=rag.rrf_k
+            self.store,
+            self.embedder,
+            candidates=rag.candidates,
+            rrf_k=rag.rrf_k,
+            fusion=rag.fusion,
+            dense_weight=rag.dense_weight,
+            reranker=FeatureReranker() if rag.reranker == "features" else None,
+            cache=RetrievalCache(max_entries=rag.result_cache_size)
+            if rag.result_cache_size
+            else None,
         )
 
     @cached_property
@@ -176,10 +186,3 @@ class Container:
         from xin.ratelimit.factory import build_rate_limiter
 
         return build_rate_limiter(self.settings)
-
-    @cached_property
-    def channel_runtime(self) -> ChannelRuntime:
-        """Messaging channels, their idempotency store and queue, actions and the worker."""
-        from xin.channels.wiring import ChannelRuntime
-
-        return ChannelRuntime(self)

@@ -24,7 +24,6 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from xin.config.channels import ActionsSettings, ChannelsSettings
 from xin.config.overlays import YamlOverlaySource, describe_validation_error
 from xin.config.security import (
     TENANT_PATTERN,
@@ -201,6 +200,12 @@ class RagSettings(_Section):
     top_k: Annotated[int, Field(ge=1, le=50)] = 5
     candidates: Annotated[int, Field(ge=1, le=500)] = 40
     rrf_k: Annotated[int, Field(ge=1)] = 60
+    # convex: dense_weight x min-max cosine + (1 - dense_weight) x min-max BM25 (ADR 0011)
+    fusion: Literal["convex", "rrf"] = "convex"
+    dense_weight: Annotated[float, Field(ge=0.0, le=1.0)] = 0.6
+    reranker: Literal["features", "none"] = "features"
+    result_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = 1024
+    stale_after_days: Annotated[float, Field(gt=0)] | None = None
     min_relevance: Annotated[float, Field(ge=0.0, le=1.0)] = 0.82
     max_answer_sentences: Annotated[int, Field(ge=1, le=10)] = 3
 
@@ -273,8 +278,6 @@ class Settings(BaseSettings):
     tenants: dict[Annotated[str, Field(pattern=TENANT_PATTERN)], TenantSettings] = Field(
         default_factory=dict
     )
-    channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
-    actions: ActionsSettings = Field(default_factory=ActionsSettings)
 
     @model_validator(mode="after")
     def _backends_are_configured(self) -> Settings:

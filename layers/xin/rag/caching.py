@@ -2,15 +2,17 @@
 
 Chat traffic repeats itself (the same FAQ in many words, the same words from many users).
 Query vectors depend only on the model and the text, so they are cached by model id and
-normalised text; document embeddings pass straight through.
+normalised text; document embeddings pass straight through. Whole retrieval results are
+cached per tenant, query, filters and store generation (see ``RetrievalCache``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from xin.domain import SearchHit
 from xin.ports import Embedder, Matrix, Vector
 from xin.rag.text import normalise
 
@@ -53,3 +55,57 @@ class CachedQueryEmbedder:
             if len(self._cache) > self._max:
                 self._cache.popitem(last=False)
         return vector
+
+
+FilterKey = tuple[tuple[str, str], ...]
+
+
+class RetrievalCache:
+    """An LRU of retrieval results keyed by tenant, normalised query, k, filters and the
+    store generation; a write to the store bumps the generation, so nothing stale is served."""
+
+    def __init__(self, *, max_entries: int = 1024) -> None:
+        self._max = max_entries
+        self._cache: OrderedDict[tuple[str, str, int, FilterKey, int], list[SearchHit]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def _key(
+        tenant: str, query: str, k: int, filters: Mapping[str, str] | None, generation: int
+    ) -> tuple[str, str, int, FilterKey, int]:
+        folded = " ".join(normalise(query).split())
+        return tenant, folded, k, tuple(sorted((filters or {}).items())), generation
+
+    def get(
+        self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None, generation: int
+    ) -> list[SearchHit] | None:
+        key = self._key(tenant, query, k, filters, generation)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._cache.move_to_end(key)
+            self.hits += 1
+            return list(found)
+
+    def put(
+        self,
+        tenant: str,
+        query: str,
+        k: int,
+        filters: Mapping[str, str] | None,
+        generation: int,
+        *,
+        hits: Sequence[SearchHit],
+    ) -> None:
+        key = self._key(tenant, query, k, filters, generation)
+        with self._lock:
+            self._cache[key] = list(hits)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)

@@ -1,55 +1,139 @@
-"""Hybrid retrieval: BM25 and dense candidates fused with reciprocal-rank fusion (RRF)."""
+"""Hybrid retrieval: BM25 and dense candidates fused, then reranked.
+
+Two fusions are available. Reciprocal-rank fusion (RRF) gives every list the same say
+whatever its scores look like, so a noisy BM25 list full of generic words counts as much as a
+sharp dense one. The default is a convex combination of min-max normalised scores
+(``dense_weight`` × cosine + (1 − ``dense_weight``) × BM25, each scaled to [0, 1] over its
+own candidates, a chunk missing from a list scoring 0 there): a list whose best hit stands
+out keeps that margin. On the golden set it lifted nDCG@10 from 0.822 (RRF, k=60) to 0.844
+with both languages better (docs/adr/0011-retrieval-fusion-and-reranking.md).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Literal
 
 from xin.domain import SearchHit
-from xin.ports import Embedder, HybridSearch, VectorStore
+from xin.ports import Embedder, HybridSearch, Reranker, VectorStore
+from xin.rag.caching import RetrievalCache
+
+Fusion = Literal["convex", "rrf"]
 
 
 def reciprocal_rank_fusion(
-    rankings: Mapping[str, Sequence[SearchHit]], *, k: int = 60
+    rankings: Mapping[str, Sequence[SearchHit]],
+    *,
+    k: int = 60,
+    weights: Mapping[str, float] | None = None,
 ) -> list[SearchHit]:
-    """Fuse ranked lists: score = Σ 1 / (k + rank). Keeps each list's own score per hit."""
+    """Fuse ranked lists: score = Σ weight / (k + rank). Keeps each list's own score per hit."""
     fused: dict[str, float] = {}
     first_seen: dict[str, SearchHit] = {}
     component: dict[str, dict[str, float]] = {}
     for name, hits in rankings.items():
+        weight = (weights or {}).get(name, 1.0)
         for rank, hit in enumerate(hits, start=1):
             key = hit.chunk.chunk_id
-            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
             first_seen.setdefault(key, hit)
             component.setdefault(key, {})[name] = hit.score
     ordered = sorted(fused, key=lambda key: (-fused[key], key))
     return [replace(first_seen[key], score=fused[key], scores=component[key]) for key in ordered]
 
 
+def _min_max(hits: Sequence[SearchHit]) -> dict[str, float]:
+    if not hits:
+        return {}
+    scores = [hit.score for hit in hits]
+    low, high = min(scores), max(scores)
+    span = high - low
+    return {h.chunk.chunk_id: (h.score - low) / span if span > 0 else 1.0 for h in hits}
+
+
+def convex_fusion(
+    rankings: Mapping[str, Sequence[SearchHit]], weights: Mapping[str, float]
+) -> list[SearchHit]:
+    """Fuse lists by Σ weight × min-max normalised score (0 where a list lacks the hit)."""
+    fused: dict[str, float] = {}
+    first_seen: dict[str, SearchHit] = {}
+    component: dict[str, dict[str, float]] = {}
+    for name, hits in rankings.items():
+        weight = weights.get(name, 0.0)
+        for key, scaled in _min_max(hits).items():
+            fused[key] = fused.get(key, 0.0) + weight * scaled
+        for hit in hits:
+            first_seen.setdefault(hit.chunk.chunk_id, hit)
+            component.setdefault(hit.chunk.chunk_id, {})[name] = hit.score
+    ordered = sorted(fused, key=lambda key: (-fused[key], key))
+    return [replace(first_seen[key], score=fused[key], scores=component[key]) for key in ordered]
+
+
 class HybridRetriever:
-    """Implements the ``Retriever`` port over any ``VectorStore`` and ``Embedder``."""
+    """Implements the ``Retriever`` port over any ``VectorStore`` and ``Embedder``.
+
+    With a ``cache``, results are remembered per tenant, normalised query, ``k`` and filters
+    for as long as the store's ``generation()`` (bumped by every write) stays the same.
+    """
 
     def __init__(
-        self, store: VectorStore, embedder: Embedder, *, candidates: int = 40, rrf_k: int = 60
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        *,
+        candidates: int = 40,
+        rrf_k: int = 60,
+        fusion: Fusion = "convex",
+        dense_weight: float = 0.6,
+        reranker: Reranker | None = None,
+        cache: RetrievalCache | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._candidates = candidates
         self._rrf_k = rrf_k
+        self._fusion = fusion
+        self._dense_weight = dense_weight
+        self._reranker = reranker
+        self._cache = cache
 
     def retrieve(
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
+    ) -> list[SearchHit]:
+        generation = self._generation()
+        if self._cache is not None and generation is not None:
+            cached = self._cache.get(tenant, query, k, filters, generation)
+            if cached is not None:
+                return cached
+        hits = self._search(tenant, query, k, filters)
+        if self._cache is not None and generation is not None:
+            self._cache.put(tenant, query, k, filters, generation, hits=hits)
+        return hits
+
+    def _generation(self) -> int | None:
+        generation = getattr(self._store, "generation", None)
+        return int(generation()) if callable(generation) else None
+
+    def _search(
+        self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None
     ) -> list[SearchHit]:
         pool = max(k, self._candidates)
         store = self._store
         if isinstance(store, HybridSearch) and store.hybrid_available():
             # The store fuses lexical and dense results itself (e.g. an OpenSearch pipeline).
-            native = store.hybrid_search(
+            fused = store.hybrid_search(
                 tenant, query, self._embedder.embed_query(query), pool, filters
             )
-            return native[:k]
-        keyword = self._store.keyword_search(tenant, query, pool, filters)
-        vector = self._embedder.embed_query(query)
-        dense = self._store.vector_search(tenant, vector, pool, filters)
-        fused = reciprocal_rank_fusion({"bm25": keyword, "dense": dense}, k=self._rrf_k)
+        else:
+            keyword = store.keyword_search(tenant, query, pool, filters)
+            dense = store.vector_search(tenant, self._embedder.embed_query(query), pool, filters)
+            rankings = {"bm25": keyword, "dense": dense}
+            if self._fusion == "rrf":
+                fused = reciprocal_rank_fusion(rankings, k=self._rrf_k)
+            else:
+                weights = {"dense": self._dense_weight, "bm25": 1.0 - self._dense_weight}
+                fused = convex_fusion(rankings, weights)
+        if self._reranker is not None:
+            return self._reranker.rerank(query, fused, k)
         return fused[:k]

@@ -19,7 +19,7 @@ from xin.adapters.sqlite.database import Database
 from xin.domain import Chunk, DocumentRecord, SearchHit
 from xin.errors import EmbeddingModelMismatch, InvalidRequest, StoreUnavailable
 from xin.ports import Matrix, Vector
-from xin.rag.text import STOPWORDS, words
+from xin.rag.text import query_terms, search_terms
 
 _CHUNK_COLUMNS = (
     "c.rowid, c.chunk_id, c.tenant, c.document_id, c.ordinal, c.text, c.heading, c.location, "
@@ -41,9 +41,8 @@ def search_body(chunk: Chunk, title: str) -> str:
 
 
 def fts_query(query: str) -> str:
-    """An FTS5 OR-query of the normalised content words (quoted, so no syntax leaks in)."""
-    terms = [w for w in dict.fromkeys(words(query)) if w not in STOPWORDS]
-    return " OR ".join(f'"{term}"' for term in terms[:32])
+    """An FTS5 OR-query of the query's search terms (quoted, so no syntax leaks in)."""
+    return " OR ".join(f'"{term}"' for term in query_terms(query)[:32])
 
 
 class SqliteVectorStore:
@@ -68,6 +67,16 @@ class SqliteVectorStore:
                     f"this index was built with embedding model '{row['value']}', "
                     f"but '{wanted}' is configured; run 'xin kb reindex' or use a new data dir"
                 )
+
+    def rebind_model(self, model_id: str, dimension: int) -> None:
+        """Bind the index to another model (after ``xin kb reindex`` re-embedded every chunk)."""
+        with self._db.write() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('embedding_model', ?) ON CONFLICT(key) "
+                "DO UPDATE SET value = excluded.value",
+                (f"{model_id}|{dimension}",),
+            )
+            self._bump_generation(conn)
 
     # -- writes ---------------------------------------------------------------------------
     def replace_document(
@@ -110,7 +119,7 @@ class SqliteVectorStore:
                 )
                 conn.execute(
                     "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)",
-                    (cursor.lastrowid, " ".join(words(search_body(chunk, record.title)))),
+                    (cursor.lastrowid, " ".join(search_terms(search_body(chunk, record.title)))),
                 )
             self._bump_generation(conn)
 
@@ -156,6 +165,19 @@ class SqliteVectorStore:
             "SELECT * FROM documents WHERE tenant = ? ORDER BY document_id", (tenant,)
         )
         return [_record(row) for row in rows]
+
+    def tenants(self) -> list[str]:
+        return [row[0] for row in self._read("SELECT DISTINCT tenant FROM documents", ())]
+
+    def document_chunks(self, tenant: str, document_id: str) -> list[Chunk]:
+        """A document's stored chunks in order (for re-embedding them)."""
+        rows = self._read(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d "  # noqa: S608
+            "ON d.tenant = c.tenant AND d.document_id = c.document_id "
+            "WHERE c.tenant = ? AND c.document_id = ? ORDER BY c.ordinal",
+            (tenant, document_id),
+        )
+        return [_hit(row, 0.0, "stored").chunk for row in rows]
 
     def keyword_search(
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
