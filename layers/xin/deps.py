@@ -22,6 +22,7 @@ from xin.services.ingestion import IngestionService
 
 if TYPE_CHECKING:
     from xin.auth.keys import ApiKeyService
+    from xin.channels.wiring import ChannelRuntime
     from xin.ratelimit.ports import RateLimiter
     from xin.services.ingest_events import ObjectIngestService
 
@@ -186,3 +187,10 @@ class Container:
         from xin.ratelimit.factory import build_rate_limiter
 
         return build_rate_limiter(self.settings)
+
+    @cached_property
+    def channel_runtime(self) -> ChannelRuntime:
+        """Messaging channels, their idempotency store and queue, actions and the worker."""
+        from xin.channels.wiring import ChannelRuntime
+
+        return ChannelRuntime(self)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from xin.config.channels import ActionsSettings, ChannelsSettings
 from xin.config.overlays import YamlOverlaySource, describe_validation_error
 from xin.config.security import (
     TENANT_PATTERN,
@@ -278,6 +279,8 @@ class Settings(BaseSettings):
     tenants: dict[Annotated[str, Field(pattern=TENANT_PATTERN)], TenantSettings] = Field(
         default_factory=dict
     )
+    channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
+    actions: ActionsSettings = Field(default_factory=ActionsSettings)
 
     @model_validator(mode="after")
     def _backends_are_configured(self) -> Settings:
