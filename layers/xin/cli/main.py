@@ -69,6 +69,12 @@ def serve(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
     tenant: TenantOption = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Delete documents ingested from these directories whose file is gone."
+        ),
+    ] = False,
 ) -> None:
     """Ingest documents. Unchanged documents are skipped; a bad file never stops the rest."""
     from xin.cli.ingest_view import run_ingest
@@ -80,7 +86,15 @@ def ingest(
         typer.secho(f"error: no such file or directory: {missing[0]}", err=True, fg="red")
         raise typer.Exit(2)
     container = Container(settings)
-    failed = run_ingest(container, paths, tenant or settings.default_tenant)
+    chosen_tenant = tenant or settings.default_tenant
+    failed = run_ingest(container, paths, chosen_tenant)
+    if prune:
+        from xin.services.kb_sync import prune as prune_missing
+
+        removed = prune_missing(container.store, chosen_tenant, paths)
+        for document_id in removed:
+            typer.echo(f"pruned {document_id}", err=True)
+        typer.echo(f"pruned {len(removed)} documents whose source is gone", err=True)
     raise typer.Exit(1 if failed else 0)
 
 

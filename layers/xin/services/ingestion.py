@@ -20,6 +20,8 @@ from xin.rag.chunking import chunk_document
 from xin.rag.loaders import SUPPORTED_EXTENSIONS, load_document
 
 IngestStatus = Literal["indexed", "skipped", "failed"]
+SOURCE_PATH = "source_path"  # document metadata: the absolute path a file was ingested from
+SOURCE_ROOT = "source_root"  # and the directory it was found in (files inside directories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,26 +134,40 @@ class IngestionService:
     ) -> list[IngestResult]:
         """Ingest files and directories (recursively, supported types only)."""
         results = []
-        for path, source, explicit in iter_sources(paths):
+        for path, source, explicit, root in iter_sources_with_roots(paths):
             if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                 result = IngestResult(
                     source, document_id_for(source), "skipped", reason="unsupported file type"
                 )
             else:
-                result = self._ingest_file(path, source, tenant)
+                result = self._ingest_file(path, source, tenant, root=None if explicit else root)
             results.append(result)
             if on_result is not None:
                 on_result(result)
         return results
 
-    def _ingest_file(self, path: Path, source: str, tenant: str) -> IngestResult:
+    def _ingest_file(
+        self, path: Path, source: str, tenant: str, *, root: Path | None
+    ) -> IngestResult:
         try:
             data = path.read_bytes()
         except OSError as exc:
             return IngestResult(
                 source, document_id_for(source), "failed", reason=exc.strerror or str(exc)
             )
-        return self.ingest_bytes(data, source, tenant=tenant)
+        # Where the file came from, so `xin ingest --prune` and `xin kb status` can tell a
+        # deleted or edited source (xin.services.kb_sync).
+        origin = {SOURCE_PATH: str(path.resolve())}
+        if root is not None:
+            origin[SOURCE_ROOT] = str(root.resolve())
+        return self.ingest_bytes(data, source, tenant=tenant, metadata=origin)
+
+
+def iter_sources_with_roots(paths: Iterable[Path]) -> Iterable[tuple[Path, str, bool, Path]]:
+    """:func:`iter_sources` with the directory (or file) each source was found under."""
+    for root in paths:
+        for path, source, explicit in iter_sources([root]):
+            yield path, source, explicit, root
 
 
 def iter_sources(paths: Iterable[Path]) -> Iterable[tuple[Path, str, bool]]:
