@@ -3,7 +3,9 @@ so a function that only serves /health never loads the embedding model."""
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xin.config import Settings
@@ -25,11 +27,16 @@ if TYPE_CHECKING:
     from xin.channels.wiring import ChannelRuntime
     from xin.ratelimit.ports import RateLimiter
     from xin.services.ingest_events import ObjectIngestService
+    from xin.services.safety import SafetyService
 
 
 class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        from xin.observability.logging import install_log_redaction
+
+        redaction = settings.redaction
+        install_log_redaction(frozenset(redaction.types) if redaction.applies_to("logs") else None)
 
     @cached_property
     def secrets(self) -> SecretSource:
@@ -105,7 +112,7 @@ class Container:
         if self.settings.llm.provider != "extractive":
             from xin.adapters.providers import build_generator
 
-            return build_generator(self.settings, lambda: self.secrets)
+            return build_generator(self.settings, lambda: self.secrets, canary=self.canary)
         from xin.rag.answerer import ExtractiveAnswerer
 
         rag = self.settings.rag
@@ -122,6 +129,33 @@ class Container:
             self.detector,
             top_k=self.settings.rag.top_k,
             history_turns=self.settings.chat.history_turns,
+            safety=self.safety,
+        )
+
+    @cached_property
+    def canary(self) -> str:
+        """The deployment's canary: from ``guard.canary_secret``, else kept in the data dir."""
+        if self.settings.guard.canary_secret:
+            return self.secrets.get(self.settings.guard.canary_secret)
+        return _persisted_canary(self.settings.data_dir / "guard-canary")
+
+    @cached_property
+    def safety(self) -> SafetyService:
+        from xin.services.safety import SafetyService
+
+        hosted = self.settings.llm.provider != "extractive"
+        system_prompt = ""
+        if hosted:
+            from xin.adapters.grounded_prompt import system_prompt_for
+
+            system_prompt = system_prompt_for("en", self.canary)
+        return SafetyService(
+            self.settings.guard,
+            self.settings.redaction,
+            self.settings.tenants,
+            canary=self.canary,
+            system_prompt=system_prompt,
+            check_grounding=hosted,
         )
 
     @cached_property
@@ -133,6 +167,7 @@ class Container:
             self.detector,
             chunk_size=rag.chunk_size,
             chunk_overlap=rag.chunk_overlap,
+            scan_chunks=self.settings.guard.enabled and self.settings.guard.scan_documents,
         )
 
     @cached_property
@@ -194,3 +229,26 @@ class Container:
         from xin.channels.wiring import ChannelRuntime
 
         return ChannelRuntime(self)
+
+
+def _persisted_canary(path: Path) -> str:
+    """Generated once and kept (mode 0600); per process when the directory is read-only."""
+    from xin.guard.output_guard import make_canary
+
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+        if existing:
+            return existing
+    except OSError:
+        pass
+    canary = make_canary()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(canary)
+    except FileExistsError:  # another process won the race: use its canary
+        return path.read_text(encoding="utf-8").strip() or canary
+    except OSError:
+        pass
+    return canary

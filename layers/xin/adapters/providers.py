@@ -73,7 +73,7 @@ def build_embedder(settings: Settings, secrets: SecretsFactory) -> Embedder:
     return E5SmallEmbedder(threads=embedding.threads)
 
 
-def build_generator(settings: Settings, secrets: SecretsFactory) -> Generator:
+def build_generator(settings: Settings, secrets: SecretsFactory, *, canary: str = "") -> Generator:
     llm = settings.llm
     assert llm.model is not None  # settings validation guarantees it for hosted providers
     if llm.provider == "bedrock":
@@ -84,7 +84,11 @@ def build_generator(settings: Settings, secrets: SecretsFactory) -> Generator:
             "bedrock-runtime", region=settings.aws.region, endpoint_url=settings.aws.endpoint_url
         )
         return BedrockGenerator(
-            client, llm.model, max_tokens=llm.max_tokens, temperature=llm.temperature
+            client,
+            llm.model,
+            max_tokens=llm.max_tokens,
+            temperature=llm.temperature,
+            canary=canary,
         )
     from xin.adapters.openai_compat.generator import OpenAICompatGenerator
 
@@ -93,6 +97,7 @@ def build_generator(settings: Settings, secrets: SecretsFactory) -> Generator:
         llm.model,
         max_tokens=llm.max_tokens,
         temperature=llm.temperature,
+        canary=canary,
     )
 
 

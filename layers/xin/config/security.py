@@ -7,9 +7,11 @@ Kept apart from ``settings.py`` so the main file stays readable; ``Settings`` im
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from xin.config.safety import TenantGuardSettings, TenantRedactionSettings
 
 TENANT_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
 JwtAlgorithm = Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
@@ -99,7 +101,8 @@ class TenantSettings(_Section):
     """``tenants.<name>``: per-tenant overrides."""
 
     rate_limit: TenantRateLimits = Field(default_factory=TenantRateLimits)
-    guard: dict[str, Any] = Field(default_factory=dict)  # guard policy overrides (placeholder)
+    guard: TenantGuardSettings = Field(default_factory=TenantGuardSettings)
+    redaction: TenantRedactionSettings = Field(default_factory=TenantRedactionSettings)
     allowed_channels: list[str] | None = None  # None: every channel; the HTTP API is "api"
 
     def allows_channel(self, channel: str) -> bool:

@@ -26,6 +26,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from xin.config.channels import ActionsSettings, ChannelsSettings
 from xin.config.overlays import YamlOverlaySource, describe_validation_error
+from xin.config.safety import GuardSettings, RedactionSettings
 from xin.config.security import (
     TENANT_PATTERN,
     AuthSettings,
@@ -279,6 +280,8 @@ class Settings(BaseSettings):
     tenants: dict[Annotated[str, Field(pattern=TENANT_PATTERN)], TenantSettings] = Field(
         default_factory=dict
     )
+    guard: GuardSettings = Field(default_factory=GuardSettings)
+    redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
     actions: ActionsSettings = Field(default_factory=ActionsSettings)
 

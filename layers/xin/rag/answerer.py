@@ -100,6 +100,9 @@ class ExtractiveAnswerer:
     def answer(
         self, question: str, hits: Sequence[SearchHit], language: str, history: Sequence[Turn]
     ) -> Answer:
+        # Chunks flagged at ingestion as possible injections are never quoted: a verbatim
+        # answer would hand the injected text to the user (and to any model downstream).
+        hits = [h for h in hits if h.chunk.metadata.get("injection_suspect") != "1"]
         weights = _term_weights(question, hits)
         pool = self._language_pool(hits, language, weights)
         candidates = self._candidates(pool, weights)

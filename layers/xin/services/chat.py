@@ -6,11 +6,15 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from xin.domain import Answer, Turn
 from xin.ports import ConversationStore, Generator, LanguageDetector, Retriever
 from xin.rag.language import UNDETERMINED
 from xin.rag.text import content_terms
+
+if TYPE_CHECKING:
+    from xin.services.safety import SafetyService
 
 _FOLLOW_UP_TERMS = 2
 
@@ -33,6 +37,7 @@ class ChatService:
         top_k: int = 5,
         history_turns: int = 6,
         clock: Callable[[], float] = time.time,
+        safety: SafetyService | None = None,
     ) -> None:
         self._retriever = retriever
         self._generator = generator
@@ -41,6 +46,7 @@ class ChatService:
         self._top_k = top_k
         self._history_turns = history_turns
         self._clock = clock
+        self._safety = safety
 
     def ask(
         self,
@@ -51,10 +57,22 @@ class ChatService:
         filters: Mapping[str, str] | None = None,
     ) -> ChatReply:
         session = session_id or uuid.uuid4().hex
-        history = self._conversations.history(tenant, session, self._history_turns)
+        # At least one turn is read: its meta carries the session's redaction mapping.
+        stored = self._conversations.history(tenant, session, max(self._history_turns, 1))
+        history = stored[-self._history_turns :] if self._history_turns else []
         language = self._detector.detect(message)
         if language == UNDETERMINED:
             language = _last_language(history)
+        if self._safety is not None:
+            return self._ask_safely(
+                message,
+                tenant=tenant,
+                session=session,
+                filters=filters,
+                stored=stored,
+                history=history,
+                language=language,
+            )
         query = _retrieval_query(message, history)
         hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
         answer = self._generator.answer(message, hits, language, history)
@@ -68,6 +86,51 @@ class ChatService:
             Turn(
                 "assistant", answer.text, now, {"citations": [c.chunk_id for c in answer.citations]}
             ),
+        )
+        return ChatReply(answer=answer, session_id=session, language=language)
+
+    def _ask_safely(
+        self,
+        message: str,
+        *,
+        tenant: str,
+        session: str,
+        filters: Mapping[str, str] | None,
+        stored: list[Turn],
+        history: list[Turn],
+        language: str,
+    ) -> ChatReply:
+        """Input guard → retrieval → generator → output guard → redacted reply and transcript."""
+        from xin.services.safety import BLOCKED_PLACEHOLDER, PII_MAP_KEY
+
+        safety = self._safety
+        assert safety is not None
+        redactor = safety.for_session(tenant, session, stored)
+        checked = safety.check_input(message, tenant=tenant, language=language, history=history)
+        user_meta: dict[str, object] = {"language": language}
+        if checked.verdict is not None and checked.verdict.action != "allow":
+            user_meta["guard"] = checked.verdict.action
+            user_meta["guard_reasons"] = list(checked.verdict.reasons)
+        if checked.refusal is not None:
+            answer = checked.refusal
+            user_text = BLOCKED_PLACEHOLDER  # an attack is never replayed into later prompts
+        else:
+            query = _retrieval_query(message, history)
+            hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
+            answer = self._generator.answer(message, hits, language, history)
+            answer = safety.check_output(answer, hits, tenant=tenant, language=language)
+            answer = safety.redact_response(answer, hits, redactor, tenant=tenant)
+            user_text = safety.transcript_text(message, redactor, tenant=tenant)
+        assistant_text = safety.transcript_text(answer.text, redactor, tenant=tenant)
+        now = self._clock()
+        user_meta[PII_MAP_KEY] = redactor.saved
+        self._conversations.append(tenant, session, Turn("user", user_text, now, user_meta))
+        assistant_meta = {
+            "citations": [c.chunk_id for c in answer.citations],
+            PII_MAP_KEY: redactor.saved,
+        }
+        self._conversations.append(
+            tenant, session, Turn("assistant", assistant_text, now, assistant_meta)
         )
         return ChatReply(answer=answer, session_id=session, language=language)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from xin.domain import DocumentRecord
+from xin.domain import Chunk, DocumentRecord
 from xin.errors import DocumentError, EmptyDocument
 from xin.ports import Embedder, LanguageDetector, VectorStore
 from xin.rag.chunking import chunk_document
@@ -22,6 +22,9 @@ from xin.rag.loaders import SUPPORTED_EXTENSIONS, load_document
 IngestStatus = Literal["indexed", "skipped", "failed"]
 SOURCE_PATH = "source_path"  # document metadata: the absolute path a file was ingested from
 SOURCE_ROOT = "source_root"  # and the directory it was found in (files inside directories)
+SCAN_VERSION = "1"
+INJECTION_SUSPECT = "injection_suspect"  # chunk metadata: "1" when scan_chunk flagged it
+INJECTION_SCORE = "injection_score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ class IngestionService:
         chunk_size: int = 1000,
         chunk_overlap: int = 150,
         clock: Callable[[], float] = time.time,
+        scan_chunks: bool = False,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -59,12 +63,15 @@ class IngestionService:
         self._chunk_overlap = chunk_overlap
         self._clock = clock
         self._model_checked = False
+        self._scan_chunks = scan_chunks
 
     def _fingerprint(self, data: bytes) -> str:
         digest = hashlib.sha256(data)
         digest.update(
             f"|{self._chunk_size}|{self._chunk_overlap}|{self._embedder.model_id}".encode()
         )
+        if self._scan_chunks:  # documents indexed before scanning existed get scanned once
+            digest.update(f"|scan:{SCAN_VERSION}".encode())
         return digest.hexdigest()
 
     def ingest_bytes(
@@ -110,6 +117,8 @@ class IngestionService:
         chunks = [
             replace(c, language=_or(self._detector.detect(c.text), doc_language)) for c in chunks
         ]
+        if self._scan_chunks:
+            chunks = [_scanned(c) for c in chunks]
         texts = [f"{document.title}\n{c.heading}\n{c.text}".strip() for c in chunks]
         vectors = self._embedder.embed_documents(texts)
         record = DocumentRecord(
@@ -186,6 +195,25 @@ def iter_sources(paths: Iterable[Path]) -> Iterable[tuple[Path, str, bool]]:
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _scanned(chunk: Chunk) -> Chunk:
+    """Flag a chunk that reads like instructions to an AI (``xin.guard.scan_chunk``).
+
+    Flagged chunks stay searchable; generators only ever see them fenced as data, and the
+    extractive answerer never quotes them (ADR 0012).
+    """
+    from xin.guard.chunk import scan_chunk
+
+    verdict = scan_chunk(f"{chunk.heading}\n{chunk.text}")
+    if verdict.action == "allow":
+        return chunk
+    flags = {
+        INJECTION_SUSPECT: "1",
+        INJECTION_SCORE: f"{verdict.score:.3f}",
+        "injection_reasons": ",".join(verdict.reasons),
+    }
+    return replace(chunk, metadata={**chunk.metadata, **flags})
 
 
 def _or(language: str, fallback: str) -> str:

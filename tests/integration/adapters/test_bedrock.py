@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -217,7 +218,7 @@ def test_converse_prompt_and_citations(client: tuple[Any, Stubber]) -> None:
     assert answer.grounded
     assert [m["role"] for m in captured["messages"]] == ["user", "assistant", "user"]
     question = captured["messages"][-1]["content"][0]["text"]
-    assert '<passage id="1" title="Doc 1" section="Guide">' in question
+    assert re.search(r'<<source \w+ 1>>\ntitle="Doc 1" section="Guide"\n', question)
     assert "untrusted" in captured["system"][0]["text"]
 
 

@@ -4,6 +4,7 @@ retries honouring Retry-After, timeouts, 5xx, 4xx mapping, grounded citations.""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -155,8 +156,8 @@ def test_chat_sends_fenced_passages_and_maps_citations(gateway: Gateway) -> None
     assert roles == ["system", "user", "assistant", "user"]
     assert "untrusted" in body["messages"][0]["content"]
     last = body["messages"][-1]["content"]
-    assert '<passage id="2" title="Doc 2" section="Guide > Part 2">' in last
-    assert last.count("</passage>") == 2  # the passage could not close its own fence
+    assert re.search(r'<<source \w+ 2>>\ntitle="Doc 2" section="Guide > Part 2"\n', last)
+    assert len(re.findall(r"\n<<end \w+>>", last)) == 2  # no passage closes its own fence
     assert last.endswith("Question: and roll back?")
 
 

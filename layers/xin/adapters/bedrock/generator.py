@@ -22,7 +22,9 @@ class BedrockGenerator:
         temperature: float = 0.2,
         backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        canary: str = "",
     ) -> None:
+        self._canary = canary
         self._client = client
         self._model = model_id
         self._max_tokens = max_tokens
@@ -45,7 +47,9 @@ class BedrockGenerator:
     ) -> Answer:
         if not hits:
             return no_sources(language)
-        request = self._request(build_prompt(question, hits, language, history))
+        request = self._request(
+            build_prompt(question, hits, language, history, canary=self._canary)
+        )
         response = call(
             "converse", lambda: self._client.converse(**request), self._backoff, sleep=self._sleep
         )
@@ -60,7 +64,9 @@ class BedrockGenerator:
         if not hits:
             yield no_sources(language).text
             return
-        request = self._request(build_prompt(question, hits, language, history))
+        request = self._request(
+            build_prompt(question, hits, language, history, canary=self._canary)
+        )
         response = call(
             "converse stream",
             lambda: self._client.converse_stream(**request),

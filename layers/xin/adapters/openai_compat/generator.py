@@ -12,8 +12,15 @@ from xin.errors import InvalidRequest
 
 class OpenAICompatGenerator:
     def __init__(
-        self, client: GatewayClient, model: str, *, max_tokens: int = 800, temperature: float = 0.2
+        self,
+        client: GatewayClient,
+        model: str,
+        *,
+        max_tokens: int = 800,
+        temperature: float = 0.2,
+        canary: str = "",
     ) -> None:
+        self._canary = canary
         self._client = client
         self._model = model
         self._max_tokens = max_tokens
@@ -24,7 +31,7 @@ class OpenAICompatGenerator:
     ) -> Answer:
         if not hits:
             return no_sources(language)
-        prompt = build_prompt(question, hits, language, history)
+        prompt = build_prompt(question, hits, language, history, canary=self._canary)
         messages = [{"role": "system", "content": prompt.system}]
         messages += [{"role": role, "content": text} for role, text in prompt.messages]
         reply = self._client.post(
