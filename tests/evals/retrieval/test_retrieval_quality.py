@@ -21,7 +21,10 @@ from xin.evals.retrieval_eval import RetrievalReport, evaluate_retrieval
 
 GOLDEN_DIR = Path(__file__).resolve().parent
 # default settings (convex fusion 0.6, Persian search terms, feature reranker; ADR 0011), 2026-11
-MEASURED_NDCG_AT_10 = {"all": 0.848, "en": 0.885, "fa": 0.784}
+# Measured with `xin eval retrieval --dataset tests/evals/retrieval --json` after the corpus
+# grew from 92 to 115 sections (RUNBOOK, SECURITY, channels and parity docs: unjudged
+# distractors); on the 92-section corpus the same retriever measured 0.848 / 0.885 / 0.784.
+MEASURED_NDCG_AT_10 = {"all": 0.818, "en": 0.844, "fa": 0.774}
 MARGIN = 0.03
 REQUIRED_KEYS = {
     "ndcg@10",
