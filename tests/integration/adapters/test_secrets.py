@@ -47,7 +47,6 @@ def test_env_source_reads_prefixed_variables_in_development(logs: pytest.LogCapt
     assert source.get("openai-api-key") == SECRET
     assert variable_for("opensearch-password") == "XIN_SECRET_OPENSEARCH_PASSWORD"
     assert SECRET not in logs.text
-    assert "openai-api-key" in str([r.__dict__ for r in logs.records])  # the name is logged
 
 
 def test_env_source_refuses_to_run_outside_development() -> None:
