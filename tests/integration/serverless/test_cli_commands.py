@@ -50,7 +50,7 @@ def test_invoke_health_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     response = json.loads(ok.stdout[ok.stdout.index("{") :])
     assert json.loads(response["body"])["status"] == "ok"
     unknown = runner.invoke(app, ["invoke", "nope", "--event", "tests/events/apigw_v2_health.json"])
-    assert unknown.exit_code == 2 and "known: chat" in unknown.output
+    assert unknown.exit_code == 2 and "chat, health" in unknown.output
     missing = runner.invoke(app, ["invoke", "health", "--event", str(tmp_path / "none.json")])
     assert missing.exit_code == 2
 
