@@ -74,6 +74,7 @@ def done(record: IngestionRecord, state: str = "indexed", chunks: int = 3) -> In
 
 
 def test_first_claim_acquires_and_the_outcome_round_trips(store: IngestionStatusStore) -> None:
+    assert isinstance(store, IngestionStatusStore)
     first = attempt()
     assert store.claim(first, NOW).decision is ClaimDecision.ACQUIRED
     pending = store.get("acme", first.document_id)
