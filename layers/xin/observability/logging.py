@@ -30,24 +30,37 @@ def get_logger() -> Logger:
     """The process-wide logger, created on first use (no import-time side effects)."""
     from aws_lambda_powertools import Logger
 
-    return Logger(service=SERVICE_NAME, stream=_CurrentStdout())  # type: ignore[arg-type]
+    logger = Logger(service=SERVICE_NAME, stream=_CurrentStdout())  # type: ignore[arg-type]
+    if _redacted_types[0] is not None:
+        _apply_log_redaction(logger)
+    return logger
 
 
 def configure_logging(level: str) -> None:
     get_logger().setLevel(level)
 
 
+_redacted_types: list[frozenset[PiiType] | None] = [None]
+
+
 def install_log_redaction(types: Collection[PiiType] | None) -> None:
     """Mask PII (``types``) in every record the application logger's handlers emit, child
-    loggers (``xin.guard``…) included; ``None`` removes the filter. Idempotent."""
+    loggers (``xin.guard``…) included; ``None`` removes the filter. Idempotent, and lazy: if
+    the logger does not exist yet, the filter is installed when it is created."""
+    _redacted_types[0] = frozenset(types) if types is not None else None
+    if get_logger.cache_info().currsize:
+        _apply_log_redaction(get_logger())
+
+
+def _apply_log_redaction(logger: Logger) -> None:
     import logging
 
     from xin.redaction.logging_filter import RedactingFilter
     from xin.redaction.policy import RedactionPolicy
 
-    handlers = logging.getLogger(get_logger().name).handlers
-    for handler in handlers:
+    types = _redacted_types[0]
+    for handler in logging.getLogger(logger.name).handlers:
         for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
             handler.removeFilter(old)
         if types is not None:
-            handler.addFilter(RedactingFilter(RedactionPolicy(enabled=frozenset(types))))
+            handler.addFilter(RedactingFilter(RedactionPolicy(enabled=types)))

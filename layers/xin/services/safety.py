@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -41,6 +42,7 @@ from xin.redaction.spans import SECRET_TYPES, PiiSpan, PiiType
 GUARD_FLAGS = "GuardFlags"
 PII_MAP_KEY = "pii_map"  # turn meta: {"EMAIL:<hmac>": "<EMAIL_1>", ...}
 BLOCKED_PLACEHOLDER = "[message withheld: blocked by the input guard]"
+_MARKERS = re.compile(r"\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")
 _LEAKS = frozenset({"canary_leak", "system_prompt_leak", "secret_leak"})
 
 
@@ -162,8 +164,11 @@ class SafetyService:
         if not (self._guard.enabled_for(overrides.guard) and self._guard.output_check):
             return answer
         cited = _cited_texts(answer.citations, hits)
+        # Citation markers are not claims: "[2]" must not count as a number the sources lack.
         verdict = self._output.check(
-            answer.text, cited, require_grounding=self._check_grounding and answer.grounded
+            _MARKERS.sub("", answer.text),
+            cited,
+            require_grounding=self._check_grounding and answer.grounded,
         )
         if not verdict.replace_with_fallback:
             return answer
