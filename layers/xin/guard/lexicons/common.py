@@ -19,7 +19,6 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"download|email|mail|transfer|browse|open|read|list)_[a-z_]+",
         r"[a-z]+_(?:email|mail|post|get|request|file|files|message|webhook|upload|"
         r"command|shell|url|browse)",
-        r"`[a-z]+(?:_[a-z]+)+`",
     ),
     "jailbreak": (
         r"do anything now",
