@@ -42,7 +42,7 @@ _MODULES = (
 )
 
 
-class MessageNotProcessed(Exception):  # noqa: N818  # tells Powertools the item failed
+class MessageNotProcessed(Exception):  # tells Powertools the item failed
     """Raised for a message with a failed or retryable document: it becomes a batch failure."""
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.errors import NotFound, StoreUnavailable
 
 _GONE = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound"})
@@ -16,22 +16,11 @@ class S3ObjectSource:
     def __init__(
         self, *, client: Any = None, region: str | None = None, endpoint_url: str | None = None
     ) -> None:
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._lock = threading.Lock()
+        self._aws = LazyAwsClient("s3", client=client, region=region, endpoint_url=endpoint_url)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import boto3
-
-                    self._client = boto3.client(
-                        "s3", region_name=self._region, endpoint_url=self._endpoint_url
-                    )
-        return self._client
+        return self._aws.get()
 
     def get(self, bucket: str, key: str, version_id: str | None = None) -> bytes:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xin.errors import XinError
 
 
-class Unauthenticated(XinError):  # noqa: N818  # named like the errors in xin.errors
+class Unauthenticated(XinError):  # named like the errors in xin.errors
     """No credentials, or credentials that do not check out. Never says which part failed."""
 
     code = "unauthorized"
@@ -16,14 +16,14 @@ class Unauthenticated(XinError):  # noqa: N818  # named like the errors in xin.e
         self.headers = {"WWW-Authenticate": 'Bearer realm="xin"'}
 
 
-class Forbidden(XinError):  # noqa: N818
+class Forbidden(XinError):
     """Authenticated, but not allowed to do this (missing role, another tenant)."""
 
     code = "forbidden"
     http_status = 403
 
 
-class AuthUnavailable(XinError):  # noqa: N818
+class AuthUnavailable(XinError):
     """The key store or the JWKS endpoint could not answer."""
 
     code = "auth_unavailable"

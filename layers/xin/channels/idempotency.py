@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.errors import StoreUnavailable
 
 _SCHEMA = """
@@ -79,23 +80,14 @@ class DynamoDbIdempotencyStore:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._table = table
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
+        self._aws = LazyAwsClient(
+            "dynamodb", client=client, region=region, endpoint_url=endpoint_url
+        )
         self._clock = clock
-        self._lock = threading.Lock()
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import boto3
-
-                    self._client = boto3.client(
-                        "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url
-                    )
-        return self._client
+        return self._aws.get()
 
     def claim(self, key: str, ttl_s: int) -> bool:
         now = int(self._clock())

@@ -10,7 +10,7 @@ from xin.channels.message import InboundMessage, Parsed, WebhookRequest
 from xin.errors import XinError
 
 
-class WebhookRejected(XinError):  # noqa: N818 - reads as a verdict
+class WebhookRejected(XinError):
     """A webhook failed verification: forged, unsigned, stale or for another app.
 
     ``reason`` is a short label for the metric (``missing_signature``, ``bad_signature``,
@@ -26,7 +26,7 @@ class WebhookRejected(XinError):  # noqa: N818 - reads as a verdict
         self.http_status = status
 
 
-class DeliveryFailed(XinError):  # noqa: N818 - reads as a verdict
+class DeliveryFailed(XinError):
     """A reply could not be delivered; ``retryable`` says whether trying again may help."""
 
     code = "delivery_failed"

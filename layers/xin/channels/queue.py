@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.channels.message import InboundMessage
 from xin.errors import StoreUnavailable
 from xin.observability.logging import get_logger
@@ -55,19 +56,11 @@ class SqsQueue:
         endpoint_url: str | None = None,
     ) -> None:
         self._url = queue_url
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
+        self._aws = LazyAwsClient("sqs", client=client, region=region, endpoint_url=endpoint_url)
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client(
-                "sqs", region_name=self._region, endpoint_url=self._endpoint_url
-            )
-        return self._client
+        return self._aws.get()
 
     def enqueue(self, message: InboundMessage) -> None:
         try:

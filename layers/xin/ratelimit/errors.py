@@ -8,7 +8,7 @@ from xin.errors import XinError
 from xin.ratelimit.ports import Decision
 
 
-class RateLimited(XinError):  # noqa: N818  # named like the errors in xin.errors
+class RateLimited(XinError):  # named like the errors in xin.errors
     """A limit refused this request. ``headers`` carries ``Retry-After`` (whole seconds)."""
 
     code = "rate_limited"
@@ -27,7 +27,7 @@ class RateLimited(XinError):  # noqa: N818  # named like the errors in xin.error
         self.headers = {"Retry-After": str(wait)}
 
 
-class RateLimiterUnavailable(XinError):  # noqa: N818
+class RateLimiterUnavailable(XinError):
     """The rate-limit backend (Redis, DynamoDB) could not answer."""
 
     code = "rate_limiter_unavailable"

@@ -88,7 +88,7 @@ class ChannelWorker:
         count(REPLIES_SENT, message.channel)
 
 
-class MessageNotProcessed(Exception):  # noqa: N818 - tells Powertools the item failed
+class MessageNotProcessed(Exception):
     """Raised for a message whose reply failed: it becomes a batch item failure."""
 
 

@@ -29,7 +29,7 @@ from xin.services.ingestion import IngestionService
 from xin.services.s3_events import ObjectEvent, parse_message_body, tenant_for_key
 
 
-class DocumentTooLarge(DocumentError):  # noqa: N818  # named like the errors in xin.errors
+class DocumentTooLarge(DocumentError):  # named like the errors in xin.errors
     code = "document_too_large"
     http_status = 413
 

@@ -8,10 +8,10 @@ says why. ``finish`` is a ``PutItem`` conditional on the claim token.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import fields
 from typing import Any
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.errors import StoreUnavailable
 from xin.ingest_status import Claim, ClaimDecision, IngestionRecord, decide_claim
 
@@ -34,22 +34,13 @@ class DynamoDbStatusStore:
         endpoint_url: str | None = None,
     ) -> None:
         self._table = table
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
-        self._lock = threading.Lock()
+        self._aws = LazyAwsClient(
+            "dynamodb", client=client, region=region, endpoint_url=endpoint_url
+        )
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import boto3
-
-                    self._client = boto3.client(
-                        "dynamodb", region_name=self._region, endpoint_url=self._endpoint_url
-                    )
-        return self._client
+        return self._aws.get()
 
     def create_table(self) -> None:
         """Create the table (development and tests; in AWS the infrastructure owns it)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.auth.errors import AuthUnavailable
 from xin.auth.keys import ApiKeyRecord
 from xin.errors import InvalidRequest
@@ -59,35 +60,20 @@ class DynamoDbApiKeyStore:
         endpoint_url: str | None = None,
     ) -> None:
         self._table = table
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
+        self._aws = LazyAwsClient(
+            "dynamodb", client=client, region=region, endpoint_url=endpoint_url, timeouts=(2, 3)
+        )
 
     def _dynamodb(self) -> Any:
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
-
-            self._client = boto3.client(
-                "dynamodb",
-                region_name=self._region,
-                endpoint_url=self._endpoint_url,
-                config=Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard"}),
-            )
-        return self._client
+        return self._aws.get()
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            response: dict[str, Any] = getattr(self._dynamodb(), operation)(**kwargs)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == _CONFLICT:
-                raise
-            raise AuthUnavailable(f"API key store unavailable: {operation}") from exc
-        except BotoCoreError as exc:
-            raise AuthUnavailable(f"API key store unavailable: {operation}") from exc
-        return response
+        return self._aws.call(
+            operation,
+            lambda op: AuthUnavailable(f"API key store unavailable: {op}"),
+            passthrough_codes=(_CONFLICT,),
+            **kwargs,
+        )
 
     def put(self, record: ApiKeyRecord) -> None:
         from botocore.exceptions import ClientError

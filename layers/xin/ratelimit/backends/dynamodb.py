@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from xin.adapters.aws_client import LazyAwsClient
 from xin.ratelimit.bucket import BucketState, quota_decision, take
 from xin.ratelimit.errors import RateLimiterUnavailable
 from xin.ratelimit.ports import Bucket, Decision
@@ -38,39 +39,24 @@ class DynamoDbRateLimiter:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._table = table
-        self._client = client
-        self._region = region
-        self._endpoint_url = endpoint_url
+        self._aws = LazyAwsClient(
+            "dynamodb", client=client, region=region, endpoint_url=endpoint_url, timeouts=(2, 2)
+        )
         self._prefix = prefix
         self._max_attempts = max_attempts
         self._clock = clock
         self._sleep = sleep
 
     def _dynamodb(self) -> Any:
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
-
-            self._client = boto3.client(
-                "dynamodb",
-                region_name=self._region,
-                endpoint_url=self._endpoint_url,
-                config=Config(connect_timeout=2, read_timeout=2, retries={"mode": "standard"}),
-            )
-        return self._client
+        return self._aws.get()
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            response: dict[str, Any] = getattr(self._dynamodb(), operation)(**kwargs)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == _CONFLICT:
-                raise
-            raise RateLimiterUnavailable(f"DynamoDB rate limiter failed: {operation}") from exc
-        except BotoCoreError as exc:
-            raise RateLimiterUnavailable(f"DynamoDB rate limiter failed: {operation}") from exc
-        return response
+        return self._aws.call(
+            operation,
+            lambda op: RateLimiterUnavailable(f"DynamoDB rate limiter failed: {op}"),
+            passthrough_codes=(_CONFLICT,),
+            **kwargs,
+        )
 
     def _read(self, pk: str) -> tuple[BucketState | None, int]:
         item = self._call(
