@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xin.adapters.aws_client import LazyAwsClient
+from xin.adapters.sqlite.database import open_shared_connection
 from xin.errors import StoreUnavailable
 
 _SCHEMA = """
@@ -35,14 +36,7 @@ class SqliteIdempotencyStore:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            if self._path != ":memory:":
-                Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self._path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
-            self._conn = conn
+            self._conn = open_shared_connection(self._path, _SCHEMA)
         return self._conn
 
     def claim(self, key: str, ttl_s: int) -> bool:

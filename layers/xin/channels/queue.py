@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xin.adapters.aws_client import LazyAwsClient
+from xin.adapters.sqlite.database import open_shared_connection
 from xin.channels.message import InboundMessage
 from xin.errors import StoreUnavailable
 from xin.observability.logging import get_logger
@@ -96,14 +97,7 @@ class LocalQueue:
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            if self._path != ":memory:":
-                Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self._path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
-            self._conn = conn
+            self._conn = open_shared_connection(self._path, _SCHEMA)
         return self._conn
 
     def enqueue(self, message: InboundMessage) -> None:

@@ -130,3 +130,14 @@ class Database:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def open_shared_connection(path: Path | str, schema: str) -> sqlite3.Connection:
+    """One WAL connection shared across threads (the caller serialises use with a lock),
+    for small side stores such as queues and idempotency keys; ``schema`` is applied."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(schema)
+    return conn
