@@ -120,6 +120,21 @@ def test_mounted_files_refuse_traversal_and_report_missing_files(tmp_path: Path)
         source.get("empty")
 
 
+def test_mounted_files_follow_links_inside_the_mount_but_not_outside(tmp_path: Path) -> None:
+    mount = tmp_path / "mount"
+    (mount / "..2026_11_22").mkdir(parents=True)
+    (mount / "..2026_11_22" / "api-key").write_text("sk-mounted-value", encoding="utf-8")
+    (mount / "..data").symlink_to("..2026_11_22")
+    (mount / "api-key").symlink_to("..data/api-key")  # how a Kubernetes Secret volume looks
+    outside = tmp_path / "host-file"
+    outside.write_text("sk-host-secret-value", encoding="utf-8")
+    (mount / "planted").symlink_to(outside)
+    source = FileSecretSource(mount)
+    assert source.get("api-key") == "sk-mounted-value"
+    with pytest.raises(ConfigurationError, match="outside its directory"):
+        source.get("planted")
+
+
 def test_factory_builds_the_configured_source(tmp_path: Path) -> None:
     settings = load_settings(secrets={"provider": "file", "directory": str(tmp_path)})
     assert isinstance(build_secret_source(settings), FileSecretSource)

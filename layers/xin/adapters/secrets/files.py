@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xin.adapters.secrets import check_name, check_value
 from xin.errors import ConfigurationError
+from xin.paths import PathNotAllowed, confine
 
 
 class FileSecretSource:
@@ -38,7 +39,12 @@ class FileSecretSource:
             cached = self._cache.get(name)
             if cached is not None and now - cached[0] < self._max_age:
                 return cached[1]
-        path = self._directory / name
+        try:
+            # Resolved and confined: a symlink planted in the mount cannot point outside it
+            # (Kubernetes' own ``..data`` links resolve inside the directory).
+            path = confine(self._directory, name)
+        except PathNotAllowed as exc:
+            raise ConfigurationError(f"secret '{name}': {exc}") from None
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
