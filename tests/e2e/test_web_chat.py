@@ -7,6 +7,7 @@ is missing; ``.ci/run`` installs Chromium so CI runs it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -43,7 +46,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def knowledge_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("web-kb")
     (root / "docs").mkdir()
     for name, text in SMALL_KB.items():
@@ -52,12 +55,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Container(load_settings(data_dir=data_dir)).ingestion.ingest_paths(
         [root / "docs"], tenant="default"
     )
-    port = _free_port()
+    return data_dir
+
+
+def _xin() -> str:
+    return shutil.which("xin", path=str(Path(sys.executable).parent)) or "xin"
+
+
+def _environment(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XIN_")}
-    env.update({"APP_ENV": "development", "XIN_DATA_DIR": str(data_dir)})
-    xin = shutil.which("xin", path=str(Path(sys.executable).parent)) or "xin"
+    env.update({"APP_ENV": "development", "XIN_DATA_DIR": str(data_dir), **extra})
+    return env
+
+
+@contextmanager
+def _serve(env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
     process = subprocess.Popen(
-        [xin, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [_xin(), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -79,26 +94,72 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(10)
 
 
-def test_question_answer_and_citations_in_the_browser(server: str) -> None:
+@pytest.fixture(scope="module")
+def server(knowledge_base: Path) -> Iterator[str]:
+    with _serve(_environment(knowledge_base)) as base:
+        yield base
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 900, "height": 700})
-            page.goto(server + "/")
-            page.fill("#message", "How do I deploy Xin to Kubernetes?")
-            page.click("#send")
-            answer = page.locator("li.turn.assistant:not(.pending)").first
-            answer.wait_for(timeout=60_000)
-            text = answer.locator("p.text").inner_text()
-            assert "helm" in text.lower()
-            citations = answer.locator("ol.citations li")
-            assert citations.count() >= 1
-            assert "Deploying Xin" in citations.first.inner_text()
-            assert page.locator("li.turn.error").count() == 0
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            yield launched
         finally:
-            browser.close()
+            launched.close()
+
+
+def test_question_answer_and_citations_in_the_browser(server: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 900, "height": 700})
+    page.goto(server + "/")
+    page.fill("#message", "How do I deploy Xin to Kubernetes?")
+    page.click("#send")
+    answer = page.locator("li.turn.assistant:not(.pending)").first
+    answer.wait_for(timeout=60_000)
+    text = answer.locator("p.text").inner_text()
+    assert "helm" in text.lower()
+    citations = answer.locator("ol.citations li")
+    assert citations.count() >= 1
+    assert "Deploying Xin" in citations.first.inner_text()
+    assert page.locator("li.turn.error").count() == 0
+    assert page.locator("#key").is_hidden()
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_a_server_that_requires_a_key_gets_one_from_the_user(
+    knowledge_base: Path, browser: Any
+) -> None:
+    env = _environment(knowledge_base, XIN_API__AUTH_REQUIRED="true")
+    created = subprocess.run(
+        [_xin(), "keys", "create", "--tenant", "default", "--role", "chat", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    api_key = json.loads(created.stdout)["api_key"]
+    with _serve(env) as base:
+        assert httpx.post(f"{base}/chat", json={"message": "hi"}).status_code == 401
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.fill("#message", "How do I deploy Xin to Kubernetes?")
+        page.click("#send")
+        page.locator("#api-key").wait_for(state="visible", timeout=30_000)
+        page.fill("#api-key", "xin_wrong_" + "x" * 40)
+        page.click("#use-key")
+        page.locator("li.turn.error").wait_for(timeout=30_000)  # the wrong key is refused
+        page.fill("#message", "How do I deploy Xin to Kubernetes?")
+        page.click("#send")
+        page.locator("#api-key").wait_for(state="visible", timeout=30_000)
+        page.fill("#api-key", api_key)
+        page.click("#use-key")
+        answer = page.locator("li.turn.assistant:not(.pending)").first
+        answer.wait_for(timeout=60_000)
+        assert "helm" in answer.locator("p.text").inner_text().lower()
+        assert page.evaluate("sessionStorage.getItem('xin-api-key')") == api_key
+        assert page.evaluate("localStorage.length") == 0  # never persisted beyond the tab

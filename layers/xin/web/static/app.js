@@ -5,7 +5,31 @@
   const form = document.getElementById("ask");
   const input = document.getElementById("message");
   const button = document.getElementById("send");
+  const keyForm = document.getElementById("key");
+  const keyInput = document.getElementById("api-key");
   let sessionId = sessionStorage.getItem("xin-session") || null;
+  let apiKey = sessionStorage.getItem("xin-api-key") || null;
+  let waitingForKey = null; // resolves once the user has entered a key
+
+  class NeedsKey extends Error {}
+
+  // Outside development the server requires a credential: ask for an API key once per tab.
+  function askForKey() {
+    keyForm.hidden = false;
+    keyInput.focus();
+    return new Promise(function (resolve) { waitingForKey = resolve; });
+  }
+
+  keyForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const value = keyInput.value.trim();
+    if (!value) return;
+    apiKey = value;
+    sessionStorage.setItem("xin-api-key", value);
+    keyInput.value = "";
+    keyForm.hidden = true;
+    if (waitingForKey) { waitingForKey(); waitingForKey = null; }
+  });
 
   function add(role, text) {
     const item = document.createElement("li");
@@ -43,15 +67,36 @@
     item.appendChild(list);
   }
 
-  async function ask(message) {
+  async function post(message) {
     const payload = { message: message };
     if (sessionId) payload.session_id = sessionId;
+    const headers = { "content-type": "application/json" };
+    if (apiKey) headers["x-api-key"] = apiKey;
     const response = await fetch("/chat", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: headers,
       body: JSON.stringify(payload),
     });
     const data = await response.json();
+    if (response.status === 401) {
+      apiKey = null;
+      sessionStorage.removeItem("xin-api-key");
+      throw new NeedsKey(data && data.error ? data.error.message : "API key required");
+    }
+    return { response: response, data: data };
+  }
+
+  async function ask(message) {
+    let result;
+    try {
+      result = await post(message);
+    } catch (err) {
+      if (!(err instanceof NeedsKey)) throw err;
+      await askForKey();
+      result = await post(message);
+    }
+    const response = result.response;
+    const data = result.data;
     if (!response.ok) {
       const error = data && data.error ? data.error : { message: response.statusText };
       throw new Error(error.message + (error.request_id ? " (request " + error.request_id + ")" : ""));
