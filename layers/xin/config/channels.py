@@ -120,3 +120,12 @@ class ActionsSettings(_Section):
     # HTTP look-ups: GET only, against these base URLs only.
     lookup_allowed_base_urls: list[str] = Field(default_factory=list)
     lookup_url_template: str | None = None  # e.g. https://orders.example/api/orders/{order_id}
+    # Pending confirmations, hand-off marks and the audit log: SQLite (channels.state_path) or
+    # DynamoDB (pk/sk strings, TTL attribute `expires_at`). Audit records expire after
+    # audit_retention_days in DynamoDB (0: kept).
+    state_backend: Literal["sqlite", "dynamodb"] = "sqlite"
+    state_table: str = "xin-action-state"
+    audit_retention_days: Annotated[int, Field(ge=0, le=3650)] = 365
+    handoff_ttl_s: Annotated[int, Field(ge=300, le=30 * 86_400)] = 7 * 86_400
+    # With a Bedrock model the model chooses actions (tool use): at most this many round trips.
+    tool_max_steps: Annotated[int, Field(ge=1, le=8)] = 3
