@@ -68,6 +68,17 @@ class ChannelRuntime:
 
     @cached_property
     def action_state(self) -> ActionState:
+        config = self._settings.actions
+        if config.state_backend == "dynamodb":
+            from xin.adapters.dynamodb_action_state import DynamoDbActionState
+
+            return DynamoDbActionState(
+                config.state_table,
+                handoff_ttl_s=config.handoff_ttl_s,
+                audit_retention_days=config.audit_retention_days,
+                region=self._settings.aws.region,
+                endpoint_url=self._settings.aws.endpoint_url,
+            )
         from xin.actions.state import SqliteActionState
 
         return SqliteActionState(self.state_path)

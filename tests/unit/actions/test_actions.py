@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from xin.actions.base import Action, ActionContext, ActionRegistry, ActionResult
 from xin.actions.builtin import render_url
 from xin.actions.engine import ActionEngine, build_registry
 from xin.actions.intents import is_confirmation, match_intent
-from xin.actions.state import SqliteActionState
+from xin.actions.state import ActionState
 from xin.channels.port import HttpResponse
 from xin.config.channels import ActionsSettings
 
@@ -53,10 +52,9 @@ SETTINGS = ActionsSettings(
 
 
 def engine(
-    tmp_path: Path, settings: ActionsSettings = SETTINGS, http: FakeHttp | None = None
-) -> tuple[ActionEngine, FakeHttp, SqliteActionState]:
+    state: ActionState, settings: ActionsSettings = SETTINGS, http: FakeHttp | None = None
+) -> tuple[ActionEngine, FakeHttp, ActionState]:
     http = http or FakeHttp()
-    state = SqliteActionState(tmp_path / "state.db")
     return ActionEngine(build_registry(settings, http, state), state, settings), http, state
 
 
@@ -64,8 +62,8 @@ def ctx(text: str, channel: str = "telegram", tenant: str = "acme") -> ActionCon
     return ActionContext(tenant, channel, f"{channel}:42", "u-42", text)
 
 
-def test_side_effecting_action_never_runs_without_confirmation(tmp_path: Path) -> None:
-    eng, http, state = engine(tmp_path)
+def test_side_effecting_action_never_runs_without_confirmation(state: ActionState) -> None:
+    eng, http, state = engine(state)
     reply = eng.handle(ctx("I want to open a ticket: my invoice mail a.b@example.com bounced"))
     assert reply is not None and "yes" in reply
     assert http.calls == []  # proposed, not run
@@ -77,8 +75,8 @@ def test_side_effecting_action_never_runs_without_confirmation(tmp_path: Path) -
     assert outcomes == ["awaiting_confirmation", "cancelled"]
 
 
-def test_confirmed_action_runs_once_and_is_audited_with_redacted_params(tmp_path: Path) -> None:
-    eng, http, state = engine(tmp_path)
+def test_confirmed_action_runs_once_and_is_audited_with_redacted_params(state: ActionState) -> None:
+    eng, http, state = engine(state)
     eng.handle(ctx("please open a support ticket, reach me at sara@example.com"))
     reply = eng.handle(ctx("yes"))
     assert reply == "Your support ticket has been created (#T-42)."
@@ -93,8 +91,8 @@ def test_confirmed_action_runs_once_and_is_audited_with_redacted_params(tmp_path
     assert eng.handle(ctx("yes")) is None  # the confirmation was consumed
 
 
-def test_persian_handoff_is_confirmed_with_bale(tmp_path: Path) -> None:
-    eng, http, state = engine(tmp_path)
+def test_persian_handoff_is_confirmed_with_bale(state: ActionState) -> None:
+    eng, http, state = engine(state)
     prompt = eng.handle(ctx("می‌خواهم با یک اپراتور صحبت کنم"))
     assert prompt is not None and "بله" in prompt
     assert eng.handle(ctx("بله")) is not None
@@ -102,14 +100,14 @@ def test_persian_handoff_is_confirmed_with_bale(tmp_path: Path) -> None:
     assert state.is_handed_off("acme", "telegram:42")
 
 
-def test_allow_lists_per_tenant_and_channel(tmp_path: Path) -> None:
+def test_allow_lists_per_tenant_and_channel(state: ActionState) -> None:
     settings = SETTINGS.model_copy(
         update={
             "tenants": {"acme": ["handoff", "http_lookup"]},
             "channels": {"slack": ["http_lookup"]},
         }
     )
-    eng, http, state = engine(tmp_path, settings)
+    eng, http, state = engine(state, settings)
     assert eng.handle(ctx("open a ticket please")) is None  # not for this tenant: just answer
     assert eng.handle(ctx("talk to a human", channel="slack")) is None  # not on Slack
     assert eng.handle(ctx("talk to a human")) is not None  # allowed on Telegram
@@ -118,8 +116,8 @@ def test_allow_lists_per_tenant_and_channel(tmp_path: Path) -> None:
     assert http.calls == []
 
 
-def test_a_slow_action_times_out_and_is_audited(tmp_path: Path) -> None:
-    eng, _, state = engine(tmp_path, http=FakeHttp(delay_s=2.0))
+def test_a_slow_action_times_out_and_is_audited(state: ActionState) -> None:
+    eng, _, state = engine(state, http=FakeHttp(delay_s=2.0))
     started = time.perf_counter()
     reply = eng.handle(ctx("what is the status of order #A-1001?"))
     assert time.perf_counter() - started < 1.5
@@ -127,8 +125,8 @@ def test_a_slow_action_times_out_and_is_audited(tmp_path: Path) -> None:
     assert state.audit_log()[-1].outcome == "timeout"
 
 
-def test_lookup_runs_without_confirmation_and_encodes_params(tmp_path: Path) -> None:
-    eng, http, state = engine(tmp_path)
+def test_lookup_runs_without_confirmation_and_encodes_params(state: ActionState) -> None:
+    eng, http, state = engine(state)
     reply = eng.handle(ctx("Where is my order #A-1001?"))
     assert reply is not None and "shipped" in reply
     assert http.calls[0][:2] == ("GET", "https://orders.example/api/orders/A-1001")
@@ -147,9 +145,9 @@ def test_url_template_is_encoded_and_confined() -> None:
         render_url("https://orders.example/api/{id}", {}, allowed)
 
 
-def test_a_failing_action_is_told_and_audited(tmp_path: Path) -> None:
+def test_a_failing_action_is_told_and_audited(state: ActionState) -> None:
     settings = SETTINGS.model_copy(update={"ticket_webhook_url": None})
-    eng, _, state = engine(tmp_path, settings)
+    eng, _, state = engine(state, settings)
     eng.handle(ctx("open a ticket"))
     reply = eng.handle(ctx("yes"))
     assert reply is not None and "did not work" in reply
