@@ -206,6 +206,9 @@ class RagSettings(_Section):
     fusion: Literal["convex", "rrf"] = "convex"
     dense_weight: Annotated[float, Field(ge=0.0, le=1.0)] = 0.6
     reranker: Literal["features", "none"] = "features"
+    # MMR diversity over the reranked head (ADR 0014): None = off, else the relevance weight
+    mmr_lambda: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    mmr_depth: Annotated[int, Field(ge=2, le=200)] = 20
     result_cache_size: Annotated[int, Field(ge=0, le=1_000_000)] = 1024
     stale_after_days: Annotated[float, Field(gt=0)] | None = None
     min_relevance: Annotated[float, Field(ge=0.0, le=1.0)] = 0.82
