@@ -3,6 +3,7 @@
 Chunks, their FTS5 index (BM25) and their vectors live in one database, so replacing a
 document is one transaction: a crash mid-ingest leaves either the old or the new version.
 Dense search is exact (numpy over the tenant's matrix, cached until the store changes).
+Keyword search ranks inside FTS5 and joins only the best rows (see ``keyword_search``).
 """
 
 from __future__ import annotations
@@ -16,16 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from xin.adapters.sqlite.database import Database
+from xin.adapters.sqlite.rows import CHUNK_COLUMNS as _CHUNK_COLUMNS
+from xin.adapters.sqlite.rows import filter_sql as _filter_sql
+from xin.adapters.sqlite.rows import fts_query, search_body
+from xin.adapters.sqlite.rows import to_hit as _hit
+from xin.adapters.sqlite.rows import to_record as _record
 from xin.domain import Chunk, DocumentRecord, SearchHit
-from xin.errors import EmbeddingModelMismatch, InvalidRequest, StoreUnavailable
+from xin.errors import EmbeddingModelMismatch, StoreUnavailable
 from xin.ports import Matrix, Vector
-from xin.rag.text import query_terms, search_terms
+from xin.rag.text import search_terms
 
-_CHUNK_COLUMNS = (
-    "c.rowid, c.chunk_id, c.tenant, c.document_id, c.ordinal, c.text, c.heading, c.location, "
-    "c.language, c.metadata, d.title, d.source"
-)
-_FILTER_COLUMNS = {"document_id": "c.document_id", "language": "c.language", "source": "d.source"}
+__all__ = ["SqliteVectorStore", "fts_query", "search_body"]
+
+# FTS5 ranks (bm25) before any join; only this many best matches per wanted hit are joined
+# with chunks/documents for the tenant and filter checks. Too few survive -> widen, then all.
+_KEYWORD_OVERFETCH = (4, 64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +39,6 @@ class _TenantMatrix:
     generation: int
     rowids: np.ndarray
     matrix: np.ndarray
-
-
-def search_body(chunk: Chunk, title: str) -> str:
-    """What the keyword index sees: title and headings give chunks their context."""
-    return "\n".join(part for part in (title, chunk.heading, chunk.text) if part)
-
-
-def fts_query(query: str) -> str:
-    """An FTS5 OR-query of the query's search terms (quoted, so no syntax leaks in)."""
-    return " OR ".join(f'"{term}"' for term in query_terms(query)[:32])
 
 
 class SqliteVectorStore:
@@ -179,21 +175,51 @@ class SqliteVectorStore:
         )
         return [_hit(row, 0.0, "stored").chunk for row in rows]
 
+    def document_vectors(self, tenant: str, document_id: str) -> list[tuple[Chunk, Vector]]:
+        """A document's stored chunks with their vectors (ingestion keeps unchanged ones)."""
+        rows = self._read(
+            f"SELECT {_CHUNK_COLUMNS}, c.embedding FROM chunks c JOIN documents d "  # noqa: S608
+            "ON d.tenant = c.tenant AND d.document_id = c.document_id "
+            "WHERE c.tenant = ? AND c.document_id = ? ORDER BY c.ordinal",
+            (tenant, document_id),
+        )
+        return [
+            (_hit(row, 0.0, "stored").chunk, np.frombuffer(row["embedding"], dtype=np.float32))
+            for row in rows
+        ]
+
     def keyword_search(
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
     ) -> list[SearchHit]:
         match = fts_query(query)
-        if not match:
+        if not match or k <= 0:
             return []
         where, params = _filter_sql(filters)
-        rows = self._read(
-            f"SELECT {_CHUNK_COLUMNS}, bm25(chunks_fts) AS rank FROM chunks_fts "  # noqa: S608
-            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "JOIN documents d ON d.tenant = c.tenant AND d.document_id = c.document_id "
-            f"WHERE chunks_fts MATCH ? AND c.tenant = ?{where} ORDER BY rank LIMIT ?",
-            (match, tenant, *params, k),
-        )
+        # Rank and LIMIT inside FTS5 (its own top-N over bm25), then join only those rows.
+        # The tenant and filters apply after the LIMIT, so when too few of the best matches
+        # belong to this tenant the window widens, finally to every match (exact as before).
+        rows: list[sqlite3.Row] = []
+        for window in (*(k * factor for factor in _KEYWORD_OVERFETCH), -1):
+            rows = self._read(
+                f"SELECT {_CHUNK_COLUMNS}, r.rank AS rank FROM ("  # noqa: S608
+                "SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY rank LIMIT ?) r "
+                "JOIN chunks c ON c.rowid = r.rowid "
+                "JOIN documents d ON d.tenant = c.tenant AND d.document_id = c.document_id "
+                f"WHERE c.tenant = ?{where} ORDER BY r.rank LIMIT ?",
+                (match, window, tenant, *params, k),
+            )
+            if len(rows) >= k or (window != -1 and self._matches_within(match, window)):
+                break
         return [_hit(row, -float(row["rank"]), "bm25") for row in rows]
+
+    def _matches_within(self, match: str, window: int) -> bool:
+        """Whether FTS5 has no more than ``window`` matches (so widening cannot help)."""
+        rows = self._read(
+            "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+            (match, window + 1),
+        )
+        return int(rows[0][0]) <= window
 
     def vector_search(
         self, tenant: str, vector: Vector, k: int, filters: Mapping[str, str] | None = None
@@ -263,52 +289,3 @@ class SqliteVectorStore:
         with self._cache_lock:
             self._cache[tenant] = fresh
         return fresh
-
-
-def _filter_sql(filters: Mapping[str, str] | None) -> tuple[str, list[str]]:
-    clauses: list[str] = []
-    params: list[str] = []
-    for key, value in (filters or {}).items():
-        column = _FILTER_COLUMNS.get(key)
-        if column is None:
-            if not key.replace("_", "").isalnum():
-                raise InvalidRequest(f"invalid metadata filter key: {key!r}")
-            column = f"json_extract(c.metadata, '$.{key}')"
-        clauses.append(f" AND {column} = ?")
-        params.append(value)
-    return "".join(clauses), params
-
-
-def _record(row: sqlite3.Row) -> DocumentRecord:
-    return DocumentRecord(
-        document_id=row["document_id"],
-        tenant=row["tenant"],
-        source=row["source"],
-        title=row["title"],
-        content_hash=row["content_hash"],
-        chunk_count=row["chunk_count"],
-        indexed_at=row["indexed_at"],
-        metadata=json.loads(row["metadata"]),
-    )
-
-
-def _hit(row: sqlite3.Row, score: float, kind: str) -> SearchHit:
-    heading = row["heading"]
-    chunk = Chunk(
-        chunk_id=row["chunk_id"],
-        document_id=row["document_id"],
-        tenant=row["tenant"],
-        ordinal=row["ordinal"],
-        text=row["text"],
-        heading_path=tuple(heading.split(" > ")) if heading else (),
-        location=row["location"],
-        language=row["language"],
-        metadata=json.loads(row["metadata"]),
-    )
-    return SearchHit(
-        chunk=chunk,
-        score=score,
-        document_title=row["title"],
-        source=row["source"],
-        scores={kind: score},
-    )
