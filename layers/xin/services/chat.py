@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from xin.domain import Answer, Turn
 from xin.ports import ConversationStore, Generator, LanguageDetector, Retriever
+from xin.rag.focus import question_focus, topic_terms
 from xin.rag.language import UNDETERMINED
-from xin.rag.text import content_terms
 
 if TYPE_CHECKING:
+    from xin.actions.engine import ActionEngine
     from xin.services.safety import SafetyService
 
 _FOLLOW_UP_TERMS = 2
@@ -38,6 +39,7 @@ class ChatService:
         history_turns: int = 6,
         clock: Callable[[], float] = time.time,
         safety: SafetyService | None = None,
+        actions: ActionEngine | None = None,
     ) -> None:
         self._retriever = retriever
         self._generator = generator
@@ -47,6 +49,7 @@ class ChatService:
         self._history_turns = history_turns
         self._clock = clock
         self._safety = safety
+        self._actions = actions  # runs only for callers that name their channel
 
     def ask(
         self,
@@ -55,8 +58,13 @@ class ChatService:
         tenant: str,
         session_id: str | None = None,
         filters: Mapping[str, str] | None = None,
+        channel: str | None = None,
+        user_id: str = "",
     ) -> ChatReply:
+        """``channel`` (e.g. "api") lets the action engine act on the message first (hand-off,
+        ticket, a pending confirmation); channel workers run the engine themselves."""
         session = session_id or uuid.uuid4().hex
+        act = {"channel": channel, "user_id": user_id}
         # At least one turn is read: its meta carries the session's redaction mapping.
         stored = self._conversations.history(tenant, session, max(self._history_turns, 1))
         history = stored[-self._history_turns :] if self._history_turns else []
@@ -72,10 +80,11 @@ class ChatService:
                 stored=stored,
                 history=history,
                 language=language,
+                act=act,
             )
-        query = _retrieval_query(message, history)
-        hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
-        answer = self._generator.answer(message, hits, language, history)
+        answer = self._act(message, tenant, session, language, **act) or self._generate(
+            message, tenant, filters, history, language
+        )
         now = self._clock()
         self._conversations.append(
             tenant, session, Turn("user", message, now, {"language": language})
@@ -99,6 +108,7 @@ class ChatService:
         stored: list[Turn],
         history: list[Turn],
         language: str,
+        act: dict[str, str | None],
     ) -> ChatReply:
         """Input guard → retrieval → generator → output guard → redacted reply and transcript."""
         from xin.services.safety import BLOCKED_PLACEHOLDER, PII_MAP_KEY
@@ -114,6 +124,9 @@ class ChatService:
         if checked.refusal is not None:
             answer = checked.refusal
             user_text = BLOCKED_PLACEHOLDER  # an attack is never replayed into later prompts
+        elif (acted := self._act(message, tenant, session, language, **act)) is not None:
+            answer = acted
+            user_text = safety.transcript_text(message, redactor, tenant=tenant)
         else:
             query = _retrieval_query(message, history)
             hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
@@ -134,13 +147,53 @@ class ChatService:
         )
         return ChatReply(answer=answer, session_id=session, language=language)
 
+    def _generate(
+        self,
+        message: str,
+        tenant: str,
+        filters: Mapping[str, str] | None,
+        history: list[Turn],
+        language: str,
+    ) -> Answer:
+        query = _retrieval_query(message, history)
+        hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
+        return self._generator.answer(message, hits, language, history)
+
+    def _act(
+        self,
+        message: str,
+        tenant: str,
+        session: str,
+        language: str,
+        *,
+        channel: str | None,
+        user_id: str | None,
+    ) -> Answer | None:
+        """The action engine's reply (a confirmation prompt, an outcome), or None to answer."""
+        if self._actions is None or channel is None:
+            return None
+        from xin.actions.base import ActionContext
+
+        ctx = ActionContext(tenant, channel, session, user_id or "", message)
+        reply = self._actions.handle(ctx)
+        return None if reply is None else Answer(reply, (), language, grounded=False)
+
 
 def _retrieval_query(message: str, history: list[Turn]) -> str:
-    """A short follow-up ("and on Kubernetes?") borrows the previous question's words."""
-    if len(content_terms(message)) > _FOLLOW_UP_TERMS:
-        return message
-    previous = next((t.text for t in reversed(history) if t.role == "user"), "")
-    return f"{previous} {message}".strip()
+    """The message's focus ("OK sorry. How do I…" → "How do I…"); a short follow-up ("and on
+    Kubernetes?") borrows the previous question's words (never a blocked message's)."""
+    focused = question_focus(message)
+    if len(topic_terms(focused)) > _FOLLOW_UP_TERMS:
+        return focused
+    previous = next(
+        (
+            question_focus(t.text)
+            for t in reversed(history)
+            if t.role == "user" and t.meta.get("guard") != "block"
+        ),
+        "",
+    )
+    return f"{previous} {focused}".strip()
 
 
 def _last_language(history: list[Turn]) -> str:
