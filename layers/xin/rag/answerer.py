@@ -10,20 +10,25 @@ question is not "covered" just because it names the subject of every document.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from xin.domain import Answer, Citation, SearchHit, Turn
+from xin.rag.focus import is_frame_word, question_focus
 from xin.rag.messages import dont_know, other_language_note
 from xin.rag.text import content_terms, light_stem, split_sentences, words
 
 _COMMON_TERM_WEIGHT = 0.25
+_FRAME_TERM_WEIGHT = 0.05  # framing words only break ties
+_COGNATE_PREFIX = 5
 _MIN_SENTENCE_WORDS = 3
 _SNIPPET_CHARS = 240
 _MIN_POOL_COVERAGE = 0.67
 _NEIGHBOUR_BONUS = 0.35
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+# Lines that start a block of their own: list item, heading, table row, quote.
+_BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]\s)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +44,21 @@ class _Candidate:
         return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(light_stem(w) for w in words(text))
+Key = Callable[[str], str]
+
+
+def _same(stem: str) -> str:
+    return stem
+
+
+def _cognate(stem: str) -> str:
+    """A stem's first letters: across languages, "installier"/"install" and "deployer"/"deploy"
+    meet (stems are already case- and accent-folded); names like "kubernetes" match exactly."""
+    return stem[:_COGNATE_PREFIX]
+
+
+def _stems(text: str, key: Key = _same) -> frozenset[str]:
+    return frozenset(key(light_stem(w)) for w in words(text))
 
 
 def _units(text: str) -> list[tuple[str, str | None]]:
@@ -60,18 +78,44 @@ def _units(text: str) -> list[tuple[str, str | None]]:
 
 
 def _prose(text: str) -> list[str]:
-    return [s for s in split_sentences(text) if not _TABLE_RULE.match(s)]
+    return [s for s in split_sentences(_unwrap(text)) if not _TABLE_RULE.match(s)]
 
 
-def _term_weights(question: str, hits: Sequence[SearchHit]) -> dict[str, float]:
-    terms = [light_stem(t) for t in content_terms(question)]
-    chunk_stems = [_stems(f"{h.document_title} {h.chunk.heading} {h.chunk.text}") for h in hits]
+def _unwrap(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph ("arrives at our\nwarehouse."), so a sentence is
+    never cut at a line break; list items, headings, tables and blank lines stay apart."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        previous = lines[-1] if lines else ""
+        joinable = previous.strip() and not re.match(r"\s*[#|]", previous)
+        if joinable and line.strip() and not _BLOCK_START.match(line):
+            lines[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _term_weights(question: str, hits: Sequence[SearchHit], key: Key = _same) -> dict[str, float]:
+    """Weight per question term: 1, less for framing words ("forgot", "how long") and for words
+    most retrieved chunks share (the product's name)."""
+    chunk_stems = [_stems(_context_text(h), key) for h in hits]
     weights: dict[str, float] = {}
-    for term in terms:
+    for token in content_terms(question):
+        term = key(light_stem(token))
+        if term in weights:
+            continue
         frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
-        common = len(chunk_stems) >= 3 and frequency > 0.6
-        weights[term] = _COMMON_TERM_WEIGHT if common else 1.0
+        if is_frame_word(token):
+            weights[term] = _FRAME_TERM_WEIGHT
+        elif len(chunk_stems) >= 3 and frequency > 0.6:
+            weights[term] = _COMMON_TERM_WEIGHT
+        else:
+            weights[term] = 1.0
     return weights
+
+
+def _context_text(hit: SearchHit) -> str:
+    return f"{hit.document_title} {hit.chunk.heading} {hit.chunk.text}"
 
 
 def _coverage(stems: frozenset[str], weights: dict[str, float]) -> float:
@@ -79,20 +123,35 @@ def _coverage(stems: frozenset[str], weights: dict[str, float]) -> float:
     return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
 
 
+def _anchored(stems: frozenset[str], weights: dict[str, float]) -> bool:
+    """Whether a topic word of the question (full weight) occurs in ``stems``."""
+    return any(w >= 1.0 and t in stems for t, w in weights.items())
+
+
 class ExtractiveAnswerer:
-    """Implements the ``Generator`` port without a language model."""
+    """Implements the ``Generator`` port without a language model.
+
+    A question in a language none of the retrieved chunks is written in (German over English
+    documents, say) cannot be matched word for word: then the multilingual dense similarity
+    decides whether the sources answer it (``strong_relevance`` on its own, or
+    ``cross_relevance`` when a topic word such as a name occurs in them), sentences are matched
+    by cognate prefixes, and the answer quotes the passage in its own language after a short
+    lead-in in the question's language.
+    """
 
     def __init__(
         self,
         *,
         min_relevance: float = 0.82,
         strong_relevance: float = 0.88,
+        cross_relevance: float = 0.85,
         min_coverage: float = 0.5,
         max_sentences: int = 3,
         max_sources: int = 3,
     ) -> None:
         self._min_relevance = min_relevance
         self._strong_relevance = strong_relevance
+        self._cross_relevance = cross_relevance
         self._min_coverage = min_coverage
         self._max_sentences = max_sentences
         self._max_sources = max_sources
@@ -100,16 +159,41 @@ class ExtractiveAnswerer:
     def answer(
         self, question: str, hits: Sequence[SearchHit], language: str, history: Sequence[Turn]
     ) -> Answer:
-        # Chunks flagged at ingestion as possible injections are never quoted: a verbatim
-        # answer would hand the injected text to the user (and to any model downstream).
+        # Chunks flagged at ingestion as possible injections are never quoted, not even their
+        # benign-looking sentences: a verbatim answer would hand the injected text to the user
+        # (and to any model downstream). See docs/adr/0012-safety-in-the-chat-path.md.
         hits = [h for h in hits if h.chunk.metadata.get("injection_suspect") != "1"]
-        weights = _term_weights(question, hits)
+        focus = question_focus(question)
+        if self._cross_language(hits, language):
+            return self._answer_across_languages(focus, hits, language)
+        weights = _term_weights(focus, hits)
         pool = self._language_pool(hits, language, weights)
         candidates = self._candidates(pool, weights)
         if not candidates or not self._supported(hits, candidates[0], weights):
-            return Answer(text=dont_know(language), citations=(), language=language, grounded=False)
+            return _refusal(language)
         chosen = self._choose(candidates)
         return self._compose(chosen, pool, language, same_language=pool is not hits)
+
+    @staticmethod
+    def _cross_language(hits: Sequence[SearchHit], language: str) -> bool:
+        """No retrieved chunk is in the question's (known) language, nor language-neutral."""
+        if not hits or language in ("", "und"):
+            return False
+        return all(h.chunk.language not in (language, "und") for h in hits)
+
+    def _answer_across_languages(
+        self, question: str, hits: Sequence[SearchHit], language: str
+    ) -> Answer:
+        weights = _term_weights(question, hits, _cognate)
+        dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
+        pool = frozenset().union(*(_stems(_context_text(h), _cognate) for h in hits))
+        supported = dense >= self._strong_relevance or (
+            dense >= self._cross_relevance and _anchored(pool, weights)
+        )
+        candidates = self._candidates(hits, weights, _cognate) if supported else []
+        if not candidates:
+            return _refusal(language)
+        return self._compose(self._choose(candidates), hits, language, same_language=False)
 
     def _language_pool(
         self, hits: Sequence[SearchHit], language: str, weights: dict[str, float]
@@ -125,23 +209,23 @@ class ExtractiveAnswerer:
         if not weights:
             return dense >= self._min_relevance
         # The question's distinctive words must occur somewhere in what was retrieved.
-        pool = frozenset().union(
-            *(_stems(f"{h.document_title} {h.chunk.heading} {h.chunk.text}") for h in hits)
-        )
+        pool = frozenset().union(*(_stems(_context_text(h)) for h in hits))
         if _coverage(pool, weights) < _MIN_POOL_COVERAGE:
             return False
         if dense >= self._strong_relevance:
             return True
         return dense >= self._min_relevance and best.score >= self._min_coverage
 
-    def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
+    def _candidates(
+        self, hits: Sequence[SearchHit], weights: dict[str, float], key: Key = _same
+    ) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
-            context = _stems(f"{hit.document_title} {hit.chunk.heading}")
+            context = _stems(f"{hit.document_title} {hit.chunk.heading}", key)
             for position, (sentence, code) in enumerate(_units(hit.chunk.text)):
                 if len(words(sentence)) < _MIN_SENTENCE_WORDS:
                     continue
-                stems = _stems(sentence)
+                stems = _stems(sentence, key)
                 own = _coverage(stems, weights)
                 with_context = _coverage(stems | context, weights)
                 score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)
@@ -196,6 +280,10 @@ class ExtractiveAnswerer:
             text = f"{other_language_note(language)} {text}"
             answered_in = hits[0].chunk.language
         return Answer(text=text, citations=tuple(citations), language=answered_in, grounded=True)
+
+
+def _refusal(language: str) -> Answer:
+    return Answer(text=dont_know(language), citations=(), language=language, grounded=False)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
