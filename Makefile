@@ -9,7 +9,7 @@ PORT ?= 8000
 COVERAGE_FLOOR ?= 80
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install run ingest-docs serve test verify lint typecheck fmt lock clean synth helm-lint preflight smoke
+.PHONY: help install run ingest-docs serve test verify lint typecheck fmt lock clean synth helm-lint preflight smoke load bench soak
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,20 @@ preflight: install  ## Pre-deploy checks for ENV: chart render, CDK synth, clust
 
 smoke: install  ## Smoke-test a running Xin (URL=http://127.0.0.1:8000)
 	scripts/smoke_test.sh http $(or $(URL),http://$(HOST):$(PORT))
+
+# Benchmarks: the `bench` extra (Locust, matplotlib) is installed on first use.
+BENCH_DEPS = $(BIN)/python -c "import locust, matplotlib" 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+load: install  ## Locust headless vs a local server on the sample KB (LOAD_USERS, LOAD_DURATION, LOAD_PROFILE, LOAD_WEIGHTS); CSV in build/bench/load
+	$(BENCH_DEPS)
+	$(BIN)/python -m tests.load.server -- $(BIN)/python -m tests.load.run_load --results build/bench/load
+
+bench: install  ## Every benchmark -> docs/benchmarks.json, docs/benchmarks.md, docs/benchmarks/*.png (BENCH_ARGS=--quick|--soak|--only ...)
+	$(BENCH_DEPS)
+	$(BIN)/python -m scripts.bench_all $(BENCH_ARGS)
+
+soak: install  ## 5-minute soak (constant load, server RSS growth), merged into docs/benchmarks.*
+	$(BENCH_DEPS)
+	$(BIN)/python -m scripts.bench_all --only soak
 
 lock:  ## Re-resolve the pinned dependency set into requirements.lock
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

@@ -2,9 +2,12 @@
 """Latency benchmark for POST /chat against a running Xin.
 
     python scripts/perf_bench.py --host http://127.0.0.1:8000 --iters 400 --concurrency 20
+    python scripts/perf_bench.py --concurrency 1,10,25,50 --unique --json   # a sweep
 
 Prints avg/p50/p95/p99 latency, throughput and errors. Questions mix English and Persian,
-covered and uncovered. Uses only the standard library plus httpx.
+covered and uncovered. ``--concurrency`` takes a comma-separated list: each level runs its own
+warm-up and ``--iters`` requests; ``--json`` then prints ``{"runs": [...]}`` (one object per
+level) instead of a single object. Uses only the standard library plus httpx.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> d
         return (time.perf_counter() - started) * 1000, ok
 
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(one, range(warmup)))
+        list(pool.map(one, range(max(warmup, concurrency))))  # every worker opens its client
         started = time.perf_counter()
         results = list(pool.map(one, range(iters)))
         wall = time.perf_counter() - started
@@ -79,29 +82,43 @@ def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> d
     }
 
 
+def _levels(text: str) -> list[int]:
+    levels = [int(part) for part in text.split(",") if part.strip()]
+    if not levels or min(levels) < 1:
+        raise argparse.ArgumentTypeError("concurrency levels must be positive integers")
+    return levels
+
+
+def _line(figures: dict[str, float]) -> str:
+    return (
+        f"/chat x{figures['requests']} @ {figures['concurrency']} concurrent"
+        f"{' (unique questions)' if figures['unique'] else ''}: "
+        f"avg {figures['avg_ms']:.1f} ms · p50 {figures['p50_ms']:.1f} · "
+        f"p95 {figures['p95_ms']:.1f} · p99 {figures['p99_ms']:.1f} ms · "
+        f"{figures['rps']:.1f} req/s · errors {figures['errors']}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--host", default="http://127.0.0.1:8000")
     parser.add_argument("--iters", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument(
+        "--concurrency", type=_levels, default=[20], help="one level or a list: 1,10,25,50"
+    )
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--unique", action="store_true", help="make every question unique (no cache hits)"
     )
     args = parser.parse_args()
-    figures = run(args.host, args.iters, args.concurrency, args.warmup, args.unique)
+    runs = [run(args.host, args.iters, c, args.warmup, args.unique) for c in args.concurrency]
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(runs[0] if len(runs) == 1 else {"runs": runs}))
     else:
-        print(
-            f"/chat x{figures['requests']} @ {figures['concurrency']} concurrent"
-            f"{' (unique questions)' if figures['unique'] else ''}: "
-            f"avg {figures['avg_ms']:.1f} ms · p50 {figures['p50_ms']:.1f} · "
-            f"p95 {figures['p95_ms']:.1f} · p99 {figures['p99_ms']:.1f} ms · "
-            f"{figures['rps']:.1f} req/s · errors {figures['errors']}"
-        )
-    return 1 if figures["errors"] else 0
+        for figures in runs:
+            print(_line(figures))
+    return 1 if any(figures["errors"] for figures in runs) else 0
 
 
 if __name__ == "__main__":
