@@ -19,7 +19,7 @@ from xin.evals.markdown_corpus import build_corpus, corpus_jsonl
 HERE = Path(__file__).resolve().parent
 DOCS_DIR = HERE.parents[2] / "docs"
 CORPUS = HERE / "corpus.jsonl"
-EXCLUDED = ("adr",)
+EXCLUDED = ("adr", "benchmarks.md", "benchmarks")  # ADRs; the generated benchmark report
 
 
 def expected_corpus() -> str:
