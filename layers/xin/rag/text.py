@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 _ARABIC_TO_PERSIAN = str.maketrans(
@@ -55,6 +55,7 @@ STOPWORDS = ENGLISH_STOPWORDS | frozenset(
 _DIACRITICS_RANGES = ((0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
 
 
+@cache  # per distinct character: normalise runs over every indexed chunk
 def _is_diacritic(char: str) -> bool:
     code = ord(char)
     if any(lo <= code <= hi for lo, hi in _DIACRITICS_RANGES):
@@ -66,7 +67,9 @@ def _is_diacritic(char: str) -> bool:
 def normalise(text: str) -> str:
     """Fold text for matching: lower case, Persian letters, no diacritics, ASCII digits."""
     folded = unicodedata.normalize("NFKD", text.translate(_ARABIC_TO_PERSIAN).translate(_DIGITS))
-    stripped = "".join(ch for ch in folded if not _is_diacritic(ch))
+    # No ASCII character is a diacritic: English text skips the per-character scan.
+    ascii_only = folded.isascii()
+    stripped = folded if ascii_only else "".join(c for c in folded if not _is_diacritic(c))
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
