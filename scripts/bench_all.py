@@ -16,16 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from scripts.report_stamp import now, stamp
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "docs" / "benchmarks.json"
@@ -181,7 +181,7 @@ def _env(step: Step) -> dict[str, str]:
 def run_step(step: Step) -> dict[str, Any]:
     command = [*(SERVER if step.server else []), PY, *step.argv]
     shown = " ".join(a.replace(PY, "python") for a in command)
-    entry: dict[str, Any] = {"command": shown, "started": _now()}
+    entry: dict[str, Any] = {"command": shown, "started": now()}
     if not (REPO / step.script).exists():
         return entry | {"status": "missing", "error": f"{step.script} not found", "result": None}
     started = time.perf_counter()
@@ -228,56 +228,6 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
             continue
         except ProcessLookupError:
             return
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in _read("/proc/cpuinfo")
-            if line.startswith("model name")
-        ),
-        platform.processor() or platform.machine(),
-    )
-    mem_kb = next(
-        (int(line.split()[1]) for line in _read("/proc/meminfo") if line.startswith("MemTotal:")), 0
-    )
-    return {
-        "cpu_model": cpu,
-        "cores": os.cpu_count(),
-        "memory_gb": round(mem_kb / 1024 / 1024, 1) if mem_kb else None,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-    }
-
-
-def _read(path: str) -> list[str]:
-    try:
-        return Path(path).read_text().splitlines()
-    except OSError:
-        return []
-
-
-def _git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
-    return done.stdout.strip()
-
-
-def stamp(load_before: float, note: str | None) -> dict[str, Any]:
-    return {
-        "commit": _git("rev-parse", "HEAD") or "unknown",
-        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
-        "date": _now(),
-        "machine": machine()
-        | {
-            "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
-        },
-        **({"note": note} if note else {}),
-    }
 
 
 def ingest_sizes(total_kb: float, sizes_kb: list[int]) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from scripts.report_sections import SECTIONS, fmt, table
+from scripts.report_format import fmt, table
+from scripts.report_sections import SECTIONS
 from scripts.report_targets import evaluate
 
 REPO = Path(__file__).resolve().parents[1]

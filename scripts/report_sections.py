@@ -1,59 +1,18 @@
-"""The sections of docs/benchmarks.md, one function per benchmark, each from the results JSON.
-
-A section function takes the results and the written plots and returns Markdown lines. The
-prose is fixed text with no figures in it; every number comes from the results.
+"""The sections of docs/benchmarks.md about the server: chat latency, Locust load, soak, and
+cold starts. A section takes the results JSON and the written plots and returns Markdown
+lines; the prose is fixed text without figures, every number comes from the results.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from scripts.report_format import fmt, plot_link, runs_of, table, unavailable
+from scripts.report_sections_kb import ablation, guard, ingestion, retrieval
 from scripts.report_targets import step_result
 
 Section = Callable[[Mapping[str, Any], Mapping[str, str]], list[str]]
-
-
-def fmt(value: Any) -> str:
-    """A figure for a table: ``—`` when absent, fewer decimals as numbers grow."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and math.isfinite(value):
-        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2 if abs(value) >= 1 else 3
-        return f"{value:.{digits}f}"
-    if value is None or isinstance(value, float):  # absent, NaN or infinite
-        return "—"
-    return str(value)
-
-
-def table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
-    return lines
-
-
-def unavailable(results: Mapping[str, Any], step: str) -> list[str]:
-    """Why a step has no figures (empty when it has)."""
-    entry = results.get("steps", {}).get(step)
-    if entry is None:
-        return ["", f"_Not run in this report (step `{step}`)._"]
-    if entry.get("status") == "ok" and entry.get("result") is not None:
-        return []
-    why = str(entry.get("error") or "").strip().splitlines()
-    reason = f": {why[-1][:200]}" if why else ""
-    return ["", f"_Not measured: step `{step}` {entry.get('status', '?')}{reason}._"]
-
-
-def _plot(plots: Mapping[str, str], name: str, alt: str) -> list[str]:
-    return ["", f"![{alt}]({plots[name]})"] if name in plots else []
-
-
-def _runs(result: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(result, Mapping):
-        return []
-    runs = result.get("runs", [result])
-    return [r for r in runs if isinstance(r, Mapping)] if isinstance(runs, list) else []
 
 
 def chat(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
@@ -68,7 +27,7 @@ def chat(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     ]
     rows = []
     for step, label in (("chat_latency", "unique"), ("chat_cached", "repeated")):
-        for run in _runs(step_result(results, step)):
+        for run in runs_of(step_result(results, step)):
             rows.append(
                 [
                     label,
@@ -96,7 +55,7 @@ def chat(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
         ]
         lines += table(head, rows)
     lines += unavailable(results, "chat_latency") + unavailable(results, "chat_cached")
-    return lines + _plot(plots, "latency", "chat latency percentiles vs concurrency")
+    return lines + plot_link(plots, "latency", "chat latency percentiles vs concurrency")
 
 
 def load(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
@@ -175,7 +134,7 @@ def soak(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     return (
         lines
         + unavailable(results, "soak")
-        + _plot(plots, "soak_rss", "server RSS during the soak")
+        + plot_link(plots, "soak_rss", "server RSS during the soak")
     )
 
 
@@ -228,162 +187,8 @@ def coldstart(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]
     return (
         lines
         + unavailable(results, "coldstart")
-        + _plot(plots, "coldstart", "cold start per function")
+        + plot_link(plots, "coldstart", "cold start per function")
     )
-
-
-def ingestion(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
-    lines = ["## Ingestion", ""]
-    lines += [
-        "`scripts/bench_ingest.py`: read, parse, chunk, detect language, embed (the local",
-        "multilingual model) and store, into a fresh SQLite store; then one paragraph of every",
-        "file is edited and the set ingested again. KB are source-file bytes.",
-        "",
-    ]
-    result = step_result(results, "ingest")
-    if isinstance(result, Mapping):
-        phases = [p for p in ("cold", "edited") if isinstance(result.get(p), Mapping)]
-        lines += table(
-            ["phase", "KB", "documents", "chunks", "seconds", "KB/s", "KB per CPU-s"],
-            [
-                [
-                    p,
-                    *(
-                        result[p].get(k)
-                        for k in ("kb", "docs", "chunks", "seconds", "kb_per_s", "kb_per_cpu_s")
-                    ),
-                ]
-                for p in phases
-            ],
-        )
-        lines += [
-            "",
-            f"Embedder `{result.get('embedder')}`, {fmt(result.get('threads'))} threads,"
-            f" peak RSS {fmt(result.get('peak_rss_mb'))} MB.",
-        ]
-    lines += unavailable(results, "ingest")
-    sizes = step_result(results, "ingest_sizes")
-    lines += ["", "By document size (same text cut into documents of one size each):", ""]
-    if isinstance(sizes, Mapping) and sizes.get("sizes"):
-        lines += table(
-            ["document KB", "documents", "chunks", "seconds", "KB/s", "KB per CPU-s"],
-            [
-                [
-                    s.get("doc_kb"),
-                    s.get("docs"),
-                    s.get("chunks"),
-                    s.get("seconds"),
-                    s.get("kb_per_s"),
-                    s.get("kb_per_cpu_s"),
-                ]
-                for s in sizes["sizes"]
-            ],
-        )
-    lines += unavailable(results, "ingest_sizes")
-    return lines + _plot(plots, "ingest_sizes", "ingestion KB/s vs document size")
-
-
-def _generic(result: Any) -> list[str]:
-    """A table for any list of flat objects in ``result`` (scripts that evolve stay readable)."""
-    rows = (
-        result
-        if isinstance(result, list)
-        else next(
-            (v for v in result.values() if isinstance(v, list) and v and isinstance(v[0], Mapping)),
-            None,
-        )
-        if isinstance(result, Mapping)
-        else None
-    )
-    if not rows:
-        if isinstance(result, Mapping):
-            flat = [[k, v] for k, v in result.items() if not isinstance(v, Mapping | list)]
-            return table(["figure", "value"], flat)
-        return []
-    keys = [k for k in rows[0] if not isinstance(rows[0][k], Mapping | list)]
-    return table(keys, [[r.get(k) for k in keys] for r in rows])
-
-
-def retrieval(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
-    lines = ["## Retrieval at scale", ""]
-    lines += [
-        "`scripts/bench_retrieval.py --quick`: synthetic chunks inserted straight into the SQLite",
-        "store, then hybrid retrieval (BM25 + exact dense search + fusion + reranker) timed per",
-        "query with a precomputed query vector (query embedding not included).",
-        "",
-    ]
-    return lines + _generic(step_result(results, "retrieval")) + unavailable(results, "retrieval")
-
-
-def guard(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
-    lines = ["## Guard and redaction", ""]
-    lines += [
-        "`scripts/bench_guard.py`: the input guard and PII redaction over the guard and PII",
-        "development sets (and the injection corpus when installed), per message, in process.",
-        "",
-    ]
-    result = step_result(results, "guard")
-    if isinstance(result, Mapping):
-        lines += [
-            f"{fmt(result.get('messages'))} messages,"
-            f" mean {fmt(result.get('mean_chars'))} characters;"
-            f" import {fmt(result.get('import_ms'))} ms,"
-            f" first-call warm-up {fmt(result.get('warmup_ms'))} ms.",
-            "",
-        ]
-        names = [
-            n
-            for n in ("guard", "redaction", "guard_and_redaction")
-            if isinstance(result.get(n), Mapping)
-        ]
-        lines += table(
-            ["", "median ms", "p95 ms", "max ms", "CPU median ms", "CPU p95 ms"],
-            [
-                [
-                    n.replace("_", " "),
-                    *(
-                        result[n].get(k)
-                        for k in ("median_ms", "p95_ms", "max_ms", "cpu_median_ms", "cpu_p95_ms")
-                    ),
-                ]
-                for n in names
-            ],
-        )
-    return lines + unavailable(results, "guard")
-
-
-def ablation(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
-    lines = ["## Retrieval quality (ablation)", ""]
-    lines += [
-        "`scripts/retrieval_ablation.py --quick`: the golden retrieval set under several",
-        "configurations (nDCG@10, Recall@10, MRR@10; p50 excludes query embedding).",
-        "",
-    ]
-    result = step_result(results, "ablation")
-    variants = result.get("variants") if isinstance(result, Mapping) else None
-    if isinstance(variants, list) and variants:
-
-        def metric(row: Mapping[str, Any], group: str, key: str) -> Any:
-            value = row.get(group)
-            return value.get(key) if isinstance(value, Mapping) else None
-
-        rows = [
-            [
-                v.get("variant"),
-                metric(v, "all", "ndcg@10"),
-                metric(v, "en", "ndcg@10"),
-                metric(v, "fa", "ndcg@10"),
-                metric(v, "all", "recall@10"),
-                metric(v, "all", "mrr@10"),
-                metric(v, "all", "p50_ms"),
-            ]
-            for v in variants
-            if isinstance(v, Mapping)
-        ]
-        lines += table(
-            ["variant", "nDCG@10", "nDCG@10 en", "nDCG@10 fa", "R@10", "MRR@10", "p50 ms"], rows
-        )
-    return lines + unavailable(results, "ablation")
 
 
 SECTIONS: tuple[Section, ...] = (chat, load, soak, coldstart, ingestion, retrieval, guard, ablation)

@@ -18,6 +18,7 @@ from tests.load import run_load
 from tests.load.scenarios import LoadConfig
 from tests.load.server import Server, clean_env, serve
 
+XIN = (sys.executable, "-c", "from xin.cli.main import run; run()")
 DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 
 needs_locust = pytest.mark.skipif(
@@ -30,8 +31,7 @@ needs_locust = pytest.mark.skipif(
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("load-kb")
     subprocess.run(
-        [sys.executable, "-c", "from xin.cli.main import run; run()", "ingest"]
-        + [str(DOCUMENTS / "guide.md"), str(DOCUMENTS / "persian.md")],
+        [*XIN, "ingest", str(DOCUMENTS / "guide.md"), str(DOCUMENTS / "persian.md")],
         env=clean_env({"XIN_DATA_DIR": str(data_dir)}),
         check=True,
         capture_output=True,

@@ -1,0 +1,159 @@
+"""The benchmark report: targets met / not met / not measured, the Markdown generated from a
+results JSON (fixture), the stamp, the plots, and how bench_all records a step."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts import bench_all
+from scripts.report_bench import render, write_report
+from scripts.report_stamp import stamp
+from scripts.report_targets import MET, NOT_MEASURED, NOT_MET, evaluate
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "bench_results.json"
+
+
+@pytest.fixture
+def results() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return data
+
+
+def _verdicts(results: dict[str, Any]) -> dict[str, tuple[str, float | None]]:
+    return {row["target"]: (row["verdict"], row["measured"]) for row in evaluate(results)}
+
+
+def test_targets_are_judged_on_the_measured_figures(results: dict[str, Any]) -> None:
+    verdicts = _verdicts(results)
+    assert verdicts["chat p95, 50 concurrent, unique questions"] == (NOT_MET, 1493.6)
+    assert verdicts["chat throughput, 50 concurrent, unique questions"] == (NOT_MET, 57.3)
+    assert verdicts["chat errors, 50 concurrent, unique questions"] == (NOT_MET, 3)
+    assert verdicts["ingestion throughput, end to end"] == (NOT_MET, 31.9)
+    assert verdicts["guard + redaction p95 per message"] == (MET, 4.87)
+    assert verdicts["cold start: chat (median)"] == (MET, 398.5)
+    assert verdicts["cold start: health (median)"] == (NOT_MET, 347.0)
+    assert verdicts["soak errors"] == (MET, 0)
+
+
+def test_bounds_follow_the_wording_of_the_targets(results: dict[str, Any]) -> None:
+    # "< 10 %" RSS growth: exactly 10 is not met; "p95 <= 100 ms": exactly 100 is met
+    assert _verdicts(results)["soak RSS growth"] == (NOT_MET, 10.0)
+    results["steps"]["soak"]["result"]["growth_pct"] = 9.99
+    runs = results["steps"]["chat_latency"]["result"]["runs"]
+    runs[-1] |= {"p95_ms": 100.0, "rps": 150.0, "errors": 0}
+    verdicts = _verdicts(results)
+    assert verdicts["soak RSS growth"][0] == MET
+    assert verdicts["chat p95, 50 concurrent, unique questions"][0] == MET
+    assert verdicts["chat throughput, 50 concurrent, unique questions"][0] == MET
+    assert verdicts["chat errors, 50 concurrent, unique questions"][0] == MET
+
+
+def test_failed_missing_and_absent_figures_are_not_measured(results: dict[str, Any]) -> None:
+    verdicts = _verdicts(results)
+    assert verdicts["chat p95, 50 concurrent, repeated questions"] == (NOT_MEASURED, None)
+    assert verdicts["cold start: ingest (median)"] == (NOT_MEASURED, None)  # no such row
+    results["steps"]["chat_latency"]["result"]["runs"].pop()  # no run at 50
+    results["steps"]["guard"]["status"] = "timeout"
+    verdicts = _verdicts(results)
+    assert verdicts["chat p95, 50 concurrent, unique questions"] == (NOT_MEASURED, None)
+    assert verdicts["guard + redaction p95 per message"] == (NOT_MEASURED, None)
+    assert all(v == (NOT_MEASURED, None) for v in _verdicts({"steps": {}}).values())
+
+
+def test_markdown_shows_the_stamp_figures_and_verdicts(results: dict[str, Any]) -> None:
+    text = render(results)
+    assert "`0123456789abcdef0123456789abcdef01234567` (uncommitted changes)" in text
+    for stamped in ("2026-11-20T10:00:00Z", "Test CPU 9000", "7.70 GB", "Linux-test", "3.11.7"):
+        assert stamped in text
+    assert "1.25 / 3.50" in text  # load average before / after
+    assert "Measured while other jobs shared the machine." in text
+    assert (
+        "| chat p95, 50 concurrent, unique questions | <= 100 ms | 1494 ms | **not met** |" in text
+    )
+    assert "| guard + redaction p95 per message | <= 5 ms | 4.87 ms | **met** |" in text
+    assert "| chat errors, 50 concurrent, unique questions | == 0 | 3 | **not met** |" in text
+    assert "| unique | 50 | 200 | 3 | 812 | 1494 | 1710 | 870 | 57.3 |" in text
+    assert "| /health | 332 | 0 | 9.00 | 31.0 | 48.0 | 5.60 |" in text
+    assert "| health | 150 | 347 | 344 | 419 | 462 | 276 | no |" in text
+    assert "| cold | 118 | 9 | 140 | 3.71 | 31.9 | 20.4 |" in text
+    assert "| 2 | 24 | 48 | 2.50 | 19.2 | 15.0 |" in text
+    assert "| 300 | 10 | 5120 | 0 | 17.1 | 640 | 455 | 500 | 503 | 10.0 |" in text
+
+
+def test_markdown_says_why_a_step_has_no_figures(results: dict[str, Any]) -> None:
+    text = render(results)
+    assert "_Not measured: step `chat_cached` failed: RuntimeError: xin serve exited" in text
+    assert "_Not measured: step `retrieval` missing: scripts/bench_retrieval.py not found._" in text
+    assert "_Not measured: step `ablation` timeout: no result within 600s._" in text
+    # a message never runs on from a table (Markdown would read it as a row)
+    assert re.search(r"\|\n_Not", text) is None
+
+
+def test_every_figure_follows_the_json(results: dict[str, Any]) -> None:
+    changed = copy.deepcopy(results)
+    changed["steps"]["chat_latency"]["result"]["runs"][-1]["p95_ms"] = 87.25
+    changed["steps"]["ingest"]["result"]["cold"]["kb_per_s"] = 66.6
+    text = render(changed)
+    assert "| chat p95, 50 concurrent, unique questions | <= 100 ms | 87.2 ms | **met** |" in text
+    assert "| ingestion throughput, end to end | >= 50 KB/s | 66.6 KB/s | **met** |" in text
+    assert "1494" not in text and "31.9" not in text
+
+
+def test_an_empty_run_renders_without_inventing_figures() -> None:
+    text = render({"steps": {}, "stamp": {}})
+    targets = text.split("## Targets", 1)[1].split("## Chat latency", 1)[0]
+    assert targets.count("| — | not measured |") == len(evaluate({}))
+    body = text.split("## Chat latency", 1)[1].split("## Steps", 1)[0]
+    assert not re.search(r"\|\s*\d", body)  # no table cell holds a number
+
+
+def test_plots_are_written_for_present_data_and_stale_ones_removed(
+    results: dict[str, Any], tmp_path: Path
+) -> None:
+    stale = tmp_path / "benchmarks" / "coldstart.png"
+    stale.parent.mkdir()
+    stale.write_bytes(b"old")
+    del results["steps"]["coldstart"]
+    source = tmp_path / "results.json"
+    source.write_text(json.dumps(results), encoding="utf-8")
+    report = write_report(source, tmp_path / "benchmarks.md", tmp_path / "benchmarks")
+
+    pngs = sorted(p.name for p in (tmp_path / "benchmarks").iterdir())
+    assert pngs == ["ingest_sizes.png", "latency.png", "soak_rss.png"]
+    assert all((tmp_path / "benchmarks" / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    text = report.read_text(encoding="utf-8")
+    assert "![chat latency percentiles vs concurrency](benchmarks/latency.png)" in text
+    assert "coldstart.png" not in text
+
+
+def test_stamp_names_the_commit_and_the_machine() -> None:
+    stamped = stamp(0.5, None)
+    assert re.fullmatch(r"[0-9a-f]{40}", stamped["commit"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamped["date"])
+    machine = stamped["machine"]
+    assert machine["cores"] == os.cpu_count()
+    assert machine["cpu_model"] and machine["os"] and machine["python"].startswith("3.")
+    assert machine["memory_gb"] > 0
+    assert machine["load_average"]["before"] == 0.5
+
+
+def _step(argv: list[str], timeout_s: float = 60, script: str = "scripts/bench_all.py") -> Any:
+    return bench_all.run_step(bench_all.Step("probe", script, argv, timeout_s))
+
+
+def test_a_step_is_recorded_as_it_went() -> None:
+    ok = _step(["-c", 'print("warming up"); print(\'{"p95_ms": 4.2}\')'])
+    assert (ok["status"], ok["result"], ok["exit_code"]) == ("ok", {"p95_ms": 4.2}, 0)
+    missing = _step(["-c", "pass"], script="scripts/no_such_bench.py")
+    assert (missing["status"], missing["result"]) == ("missing", None)
+    failed = _step(["-c", "import sys; sys.exit('boom: no model')"])
+    assert failed["status"] == "failed" and "boom: no model" in failed["error"]
+    slow = _step(["-c", "import time; time.sleep(60)"], timeout_s=1)
+    assert slow["status"] == "timeout" and slow["seconds"] < 30
