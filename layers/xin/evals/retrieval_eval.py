@@ -122,9 +122,7 @@ def evaluate_retrieval(
     """
     if top_k < 1:
         raise ValueError("top_k must be at least 1")
-    judged = [q for q in dataset.queries.values() if is_judged(dataset.qrels.get(q.query_id, {}))]
-    if not judged:
-        raise DatasetError("no query in queries.jsonl has a relevant document in the qrels")
+    judged = judged_queries(dataset)
     with tempfile.TemporaryDirectory(prefix="xin-eval-") as tmp:
         data_dir = Path(tmp)
         # Always a fresh SQLite file: an evaluation must never write into a real store.
@@ -133,9 +131,9 @@ def evaluate_retrieval(
         container = Container(settings)
         try:
             started = time.perf_counter()
-            failed = _ingest(container, dataset.corpus, progress)
+            failed = ingest_corpus(container, dataset.corpus, progress)
             ingest_s = time.perf_counter() - started
-            results = _run_queries(container.retriever, judged, dataset.qrels, top_k, progress)
+            results = run_queries(container.retriever, judged, dataset.qrels, top_k, progress)
         finally:
             container.database.close()
     return RetrievalReport(
@@ -147,14 +145,33 @@ def evaluate_retrieval(
     )
 
 
-def _ingest(
-    container: Container, corpus: Mapping[str, CorpusDoc], progress: Progress | None
+def judged_queries(dataset: BeirDataset) -> list[Query]:
+    """The queries with at least one relevant document in the qrels."""
+    judged = [q for q in dataset.queries.values() if is_judged(dataset.qrels.get(q.query_id, {}))]
+    if not judged:
+        raise DatasetError("no query in queries.jsonl has a relevant document in the qrels")
+    return judged
+
+
+def ingest_corpus(
+    container: Container,
+    corpus: Mapping[str, CorpusDoc],
+    progress: Progress | None = None,
+    *,
+    headings: bool = True,
 ) -> list[str]:
+    """Ingest every corpus document under its own id; the ids of those that failed.
+
+    With ``headings=False`` a document goes in without its title (no H1, and a file name
+    that says nothing), so neither its vectors nor its keyword index see the heading: the
+    "no heading context" arm of an ablation.
+    """
     failed: list[str] = []
     for done, doc in enumerate(corpus.values(), start=1):
+        markdown = markdown_for(doc) if headings else doc.text
         result = container.ingestion.ingest_bytes(
-            markdown_for(doc).encode("utf-8"),
-            source_for(doc.doc_id),
+            markdown.encode("utf-8"),
+            source_for(doc.doc_id) if headings else f"doc-{done}.md",
             tenant=TENANT,
             document_id=doc.doc_id,
         )
@@ -165,13 +182,14 @@ def _ingest(
     return failed
 
 
-def _run_queries(
+def run_queries(
     retriever: Retriever,
     queries: Sequence[Query],
     qrels: Mapping[str, Mapping[str, int]],
-    top_k: int,
-    progress: Progress | None,
+    top_k: int = 100,
+    progress: Progress | None = None,
 ) -> list[QueryResult]:
+    """Run and score every query (timed one by one, after one untimed warm-up query)."""
     chunks = min(top_k * CHUNKS_PER_DOCUMENT, MAX_CHUNKS)
     # Warm-up: the first search builds the store's caches. Not a dataset query, so no
     # query is timed as a hit in a query-embedding cache.

@@ -1,0 +1,210 @@
+#!/usr/bin/env python
+"""Retrieval ablation on a BEIR dataset (default: the golden set in tests/evals/retrieval).
+
+Runs the same evaluation as ``xin eval retrieval`` (real loader, chunker, embedder, SQLite
+store and retriever) under several configurations and prints a Markdown table, or one JSON
+object with ``--json``: nDCG@10, Recall@10 and MRR@10 overall, per language and per
+query-id half (odd/even: a change worth keeping wins on both), and p50 latency.
+
+    .venv/bin/python scripts/retrieval_ablation.py            # every variant
+    .venv/bin/python scripts/retrieval_ablation.py --quick    # fewer variants (make bench)
+    .venv/bin/python scripts/retrieval_ablation.py --only baseline,mmr-0.7 --json
+
+Index variants (chunk size/overlap, heading context, stemming) each re-ingest the corpus;
+retrieval variants (fusion, weights, reranker, MMR) reuse the baseline index. Vectors are
+memoised per exact text in ``--cache`` (default ``.xin/ablation-vectors.npz``), so a chunk
+text already embedded by an earlier variant or run costs nothing; latency therefore
+excludes query embedding. XIN_* environment variables are ignored: built-in defaults and
+the YAML overlays are the baseline. Deterministic: the same code gives the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "evals" / "retrieval"
+
+
+def _chunks(size: int, overlap: int) -> dict[str, Any]:
+    return {"rag": {"chunk_size": size, "chunk_overlap": overlap}}
+
+
+def variants(quick: bool) -> tuple[list[Any], list[Any]]:
+    """(index variants, retrieval variants); the first of each is the baseline."""
+    from xin.evals.ablation import IndexVariant, RetrievalVariant
+
+    sizes = [(600, 90), (1500, 225)] if quick else [(400, 60), (600, 90), (800, 120), (1500, 225)]
+    index = [IndexVariant("baseline")]
+    index += [IndexVariant(f"chunks-{s}/{o}", _chunks(s, o)) for s, o in sizes]
+    if not quick:
+        index += [IndexVariant(f"chunks-1000/{o}", _chunks(1000, o)) for o in (0, 300)]
+    index += [IndexVariant("no-headings", headings=False), IndexVariant("no-stemming")]
+    weights = [0.5, 0.7] if quick else [0.4, 0.5, 0.7, 0.8]
+    lambdas = [0.7] if quick else [0.5, 0.7, 0.85]
+    retrieval = [RetrievalVariant("rrf-60", {"fusion": "rrf", "rrf_k": 60})]
+    retrieval += [RetrievalVariant(f"convex-{w}", {"dense_weight": w}) for w in weights]
+    retrieval += [RetrievalVariant("no-reranker", {"reranker": "none"})]
+    retrieval += [RetrievalVariant(f"mmr-{lam}", {"mmr_lambda": lam}) for lam in lambdas]
+    return index, retrieval
+
+
+class SqliteChunkVectors:
+    """Implements ``ChunkVectors`` by reading stored vectors straight from the index file
+    (the SQLite store does not expose them yet)."""
+
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def chunk_vectors(self, tenant: str, chunk_ids: Sequence[str]) -> np.ndarray:
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._conn.execute(
+            f"SELECT chunk_id, embedding FROM chunks WHERE tenant = ? AND chunk_id IN ({marks})",
+            (tenant, *chunk_ids),
+        ).fetchall()
+        found = {cid: np.frombuffer(blob, dtype=np.float32) for cid, blob in rows}
+        dim = len(next(iter(found.values()))) if found else 1
+        return np.vstack([found.get(cid, np.zeros(dim, dtype=np.float32)) for cid in chunk_ids])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@contextmanager
+def unstemmed_keyword_index() -> Iterator[None]:
+    """Keyword index and queries without stemming: FTS5 without its Porter tokenizer and
+    Persian words unstemmed (normalisation stays). Ablation only: swaps two module-level
+    names of the SQLite adapter while the index is built and searched, and fails loudly if
+    they are gone."""
+    from xin.adapters.sqlite import database, store
+    from xin.rag.text import STOPWORDS, words
+
+    schema = getattr(database, "_SCHEMA", "")
+    names = ("search_terms", "query_terms")
+    if "porter unicode61" not in schema or not all(hasattr(store, n) for n in names):
+        raise SystemExit("no-stemming: the SQLite adapter changed; update this ablation")
+    saved = [getattr(store, n) for n in names]
+
+    def plain_terms(text: str) -> list[str]:
+        return words(text)
+
+    def plain_query_terms(text: str) -> list[str]:
+        return list(dict.fromkeys(t for t in words(text) if t not in STOPWORDS))
+
+    database._SCHEMA = schema.replace("porter unicode61", "unicode61")
+    for name, plain in zip(names, (plain_terms, plain_query_terms), strict=True):
+        setattr(store, name, plain)
+    try:
+        yield
+    finally:
+        database._SCHEMA = schema
+        for name, original in zip(names, saved, strict=True):
+            setattr(store, name, original)
+
+
+def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> dict[str, Any]:
+    from xin.config import load_settings
+    from xin.deps import Container
+    from xin.evals.ablation import (
+        MemoEmbedder,
+        RetrievalVariant,
+        built_index,
+        figures,
+        retriever_for,
+    )
+    from xin.evals.beir import load_beir
+    from xin.evals.retrieval_eval import RetrievalReport, judged_queries, run_queries
+
+    started = time.perf_counter()
+    dataset = load_beir(dataset_dir)
+    queries = judged_queries(dataset)
+    model = Container(load_settings()).embedder
+    embedder = MemoEmbedder(model, cache)
+    index_variants, retrieval_variants = variants(quick)
+    rows: list[dict[str, Any]] = []
+    for number, variant in enumerate(index_variants):
+        searches = (
+            [("", None)] if number else [("", None)] + [(r.name, r) for r in retrieval_variants]
+        )
+        wanted = [(n, r) for n, r in searches if not only or (n or variant.name) in only]
+        if not wanted:
+            continue
+        patch = unstemmed_keyword_index() if variant.name == "no-stemming" else nullcontext()
+        with patch, built_index(dataset, variant, embedder) as index:
+            vectors = SqliteChunkVectors(index.sqlite_path)
+            for name, retrieval in wanted:
+                chosen = retrieval or RetrievalVariant("baseline")
+                retriever = retriever_for(index, chosen, vectors)
+                results = run_queries(retriever, queries, dataset.qrels)
+                report = RetrievalReport(tuple(results), len(dataset.corpus), (), 0, index.ingest_s)
+                row: dict[str, Any] = {"variant": name or variant.name, **figures(report)}
+                row["ingest_s"] = round(index.ingest_s, 2)
+                rows.append(row)
+                print(f"{row['variant']}: nDCG@10 {row['all']['ndcg@10']}", file=sys.stderr)
+            vectors.close()
+        embedder.save()
+    return {
+        "dataset": str(dataset_dir),
+        "quick": quick,
+        "queries": len(queries),
+        "docs": len(dataset.corpus),
+        "embedded_texts": embedder.computed,
+        "elapsed_s": round(time.perf_counter() - started, 1),
+        "variants": rows,
+    }
+
+
+def markdown_table(result: dict[str, Any]) -> str:
+    head = (
+        "| variant | nDCG@10 all | en | fa | odd | even | R@10 all | en | fa "
+        "| MRR@10 all | en | fa | p50 ms |"
+    )
+    lines = [head, "|" + "---|" * 14]
+    for row in result["variants"]:
+        cells = [row["variant"]]
+        cells += [_cell(row, g, "ndcg@10") for g in ("all", "en", "fa", "odd", "even")]
+        cells += [_cell(row, g, "recall@10") for g in ("all", "en", "fa")]
+        cells += [_cell(row, g, "mrr@10") for g in ("all", "en", "fa")]
+        cells.append(f"{row['all']['p50_ms']:.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(row: dict[str, Any], group: str, key: str) -> str:
+    return f"{row[group][key]:.3f}" if group in row else "-"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, default=GOLDEN)
+    parser.add_argument("--quick", action="store_true", help="fewer variants (for make bench)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--only", default="", help="comma-separated variant names")
+    parser.add_argument("--cache", type=Path, default=REPO / ".xin" / "ablation-vectors.npz")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write --cache")
+    args = parser.parse_args(argv)
+    for name in [n for n in os.environ if n.startswith("XIN_") or n == "APP_ENV"]:
+        del os.environ[name]
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    result = run(args.dataset, args.quick, only, None if args.no_cache else args.cache)
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        sys.stdout.write(markdown_table(result) + "\n")
+        sys.stdout.write(f"\n{result['queries']} queries, {result['elapsed_s']} s\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
