@@ -19,6 +19,15 @@ class ChatRequest(BaseModel):
     )
     session_id: SessionId | None = Field(default=None, description="Continue this conversation.")
     tenant: TenantId | None = Field(default=None, description="Tenant whose documents to use.")
+    stream: bool = Field(
+        default=False,
+        description=(
+            "Answer as Server-Sent Events (text/event-stream): `delta` events with pieces of "
+            "the answer, checked by the output guard before they are sent; a `replace` event "
+            "if the final answer differs from the pieces; a `done` event with the full JSON "
+            "response."
+        ),
+    )
 
     @field_validator("message")
     @classmethod
@@ -44,6 +53,10 @@ class ChatResponse(BaseModel):
     grounded: bool
     session_id: str
     request_id: str
+    blocked: bool = Field(
+        default=False,
+        description="True when the safety guard refused the message: `answer` is a refusal.",
+    )
 
 
 class IngestTextRequest(BaseModel):

@@ -12,6 +12,7 @@ from xin.domain import Answer, Turn
 from xin.ports import ConversationStore, Generator, LanguageDetector, Retriever
 from xin.rag.focus import question_focus, topic_terms
 from xin.rag.language import UNDETERMINED
+from xin.services.chat_stream import StreamingGenerator, stream_checked
 
 if TYPE_CHECKING:
     from xin.actions.engine import ActionEngine
@@ -25,6 +26,7 @@ class ChatReply:
     answer: Answer
     session_id: str
     language: str
+    blocked: bool = False  # the input guard refused the message (``answer`` is the refusal)
 
 
 class ChatService:
@@ -60,9 +62,12 @@ class ChatService:
         filters: Mapping[str, str] | None = None,
         channel: str | None = None,
         user_id: str = "",
+        on_delta: Callable[[str], None] | None = None,
     ) -> ChatReply:
         """``channel`` (e.g. "api") lets the action engine act on the message first (hand-off,
-        ticket, a pending confirmation); channel workers run the engine themselves."""
+        ticket, a pending confirmation); channel workers run the engine themselves.
+        ``on_delta`` receives a streaming generator's answer piece by piece, each checked by
+        the output guard and masked first (``xin.services.chat_stream``)."""
         session = session_id or uuid.uuid4().hex
         act = {"channel": channel, "user_id": user_id}
         # At least one turn is read: its meta carries the session's redaction mapping.
@@ -81,6 +86,7 @@ class ChatService:
                 history=history,
                 language=language,
                 act=act,
+                on_delta=on_delta,
             )
         answer = self._act(message, tenant, session, language, **act) or self._generate(
             message, tenant, filters, history, language
@@ -109,6 +115,7 @@ class ChatService:
         history: list[Turn],
         language: str,
         act: dict[str, str | None],
+        on_delta: Callable[[str], None] | None = None,
     ) -> ChatReply:
         """Input guard → retrieval → generator → output guard → redacted reply and transcript."""
         from xin.services.safety import BLOCKED_PLACEHOLDER, PII_MAP_KEY
@@ -130,7 +137,14 @@ class ChatService:
         else:
             query = _retrieval_query(message, history)
             hits = self._retriever.retrieve(tenant, query, self._top_k, filters)
-            answer = self._generator.answer(message, hits, language, history)
+            if on_delta is not None and isinstance(self._generator, StreamingGenerator):
+                # Streamed pieces pass the leak checks and masking before they leave.
+                answer = stream_checked(
+                    self._generator, message, hits, language, history,
+                    safety=safety, tenant=tenant, redactor=redactor, emit=on_delta,
+                )  # fmt: skip
+            else:
+                answer = self._generator.answer(message, hits, language, history)
             answer = safety.check_output(answer, hits, tenant=tenant, language=language)
             answer = safety.redact_response(answer, hits, redactor, tenant=tenant)
             user_text = safety.transcript_text(message, redactor, tenant=tenant)
@@ -145,7 +159,8 @@ class ChatService:
         self._conversations.append(
             tenant, session, Turn("assistant", assistant_text, now, assistant_meta)
         )
-        return ChatReply(answer=answer, session_id=session, language=language)
+        blocked = checked.refusal is not None
+        return ChatReply(answer=answer, session_id=session, language=language, blocked=blocked)
 
     def _generate(
         self,
