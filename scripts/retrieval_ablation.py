@@ -84,17 +84,16 @@ class SqliteChunkVectors:
 @contextmanager
 def unstemmed_keyword_index() -> Iterator[None]:
     """Keyword index and queries without stemming: FTS5 without its Porter tokenizer and
-    Persian words unstemmed (normalisation stays). Ablation only: swaps two module-level
-    names of the SQLite adapter while the index is built and searched, and fails loudly if
-    they are gone."""
-    from xin.adapters.sqlite import database, store
-    from xin.rag.text import STOPWORDS, words
+    Persian words unstemmed (normalisation stays). Ablation only: while the index is built
+    and searched, swaps the names the SQLite adapter's modules imported from
+    ``xin.rag.text`` (wherever they live) and the FTS5 tokenizer in its schema; fails
+    loudly when it finds nothing to swap."""
+    import importlib
+    import pkgutil
 
-    schema = getattr(database, "_SCHEMA", "")
-    names = ("search_terms", "query_terms")
-    if "porter unicode61" not in schema or not all(hasattr(store, n) for n in names):
-        raise SystemExit("no-stemming: the SQLite adapter changed; update this ablation")
-    saved = [getattr(store, n) for n in names]
+    from xin.adapters import sqlite as package
+    from xin.adapters.sqlite import database
+    from xin.rag.text import STOPWORDS, query_terms, search_terms, words
 
     def plain_terms(text: str) -> list[str]:
         return words(text)
@@ -102,15 +101,32 @@ def unstemmed_keyword_index() -> Iterator[None]:
     def plain_query_terms(text: str) -> list[str]:
         return list(dict.fromkeys(t for t in words(text) if t not in STOPWORDS))
 
+    modules = [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    swaps = [
+        (module, name, original, plain)
+        for module in modules
+        for name, original, plain in (
+            ("search_terms", search_terms, plain_terms),
+            ("query_terms", query_terms, plain_query_terms),
+        )
+        if getattr(module, name, None) is original
+    ]
+    schema = getattr(database, "_SCHEMA", "")
+    swapped = {name for _, name, _, _ in swaps}
+    if "porter unicode61" not in schema or swapped != {"search_terms", "query_terms"}:
+        raise SystemExit("no-stemming: the SQLite adapter changed; update this ablation")
     database._SCHEMA = schema.replace("porter unicode61", "unicode61")
-    for name, plain in zip(names, (plain_terms, plain_query_terms), strict=True):
-        setattr(store, name, plain)
+    for module, name, _, plain in swaps:
+        setattr(module, name, plain)
     try:
         yield
     finally:
         database._SCHEMA = schema
-        for name, original in zip(names, saved, strict=True):
-            setattr(store, name, original)
+        for module, name, original, _ in swaps:
+            setattr(module, name, original)
 
 
 def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> dict[str, Any]:

@@ -60,11 +60,11 @@ class MemoEmbedder:
 
     def embed_documents(self, texts: Sequence[str]) -> Matrix:
         keys = [self._key("passage", t) for t in texts]
-        missing = list(dict.fromkeys(i for i, k in enumerate(keys) if k not in self._vectors))
+        missing = {k: i for i, k in enumerate(keys) if k not in self._vectors}  # one per text
         if missing:
-            fresh = self._inner.embed_documents([texts[i] for i in missing])
-            for row, i in enumerate(missing):
-                self._vectors[keys[i]] = np.asarray(fresh[row], dtype=np.float32)
+            fresh = self._inner.embed_documents([texts[i] for i in missing.values()])
+            for row, key in enumerate(missing):
+                self._vectors[key] = np.asarray(fresh[row], dtype=np.float32)
             self.computed += len(missing)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
