@@ -21,6 +21,7 @@ class ChatRequest(BaseModel):
     tenant: TenantId | None = Field(default=None, description="Tenant whose documents to use.")
     stream: bool = Field(
         default=False,
+        strict=True,  # "stream": 0 or "yes" is an error, not a silent choice
         description=(
             "Answer as Server-Sent Events (text/event-stream): `delta` events with pieces of "
             "the answer, checked by the output guard before they are sent; a `replace` event "

@@ -19,7 +19,19 @@ router = APIRouter(tags=["chat"])
 _ERRORS = error_responses(400, 413, 422, *PROTECTED_ERRORS)
 _STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                # Before OpenAPI 3.2, the schema of an event stream describes one event.
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": ["delta", "replace", "done", "error"]},
+                        "data": {"type": "string", "description": "A JSON document."},
+                    },
+                }
+            }
+        },
         "description": "The answer as JSON, or as Server-Sent Events when `stream` is true.",
     }
 }
