@@ -108,13 +108,13 @@ def plan(quick: bool, soak: bool) -> list[Step]:
         Step(
             "ingest",
             "scripts/bench_ingest.py",  # ~60 s
-            ["scripts/bench_ingest.py", "--json", "--limit-kb", "40" if quick else "120"],
+            ["scripts/bench_ingest.py", "--json", "--limit-kb", "24" if quick else "64"],
             420,
         ),
         Step(
             "ingest_sizes",
             "scripts/bench_ingest.py",  # ~90 s
-            ["-m", "scripts.bench_all", "ingest-sizes", "--total-kb", "16" if quick else "48"],
+            ["-m", "scripts.bench_all", "ingest-sizes", "--total-kb", "8" if quick else "32"],
             420,
         ),
         Step(
@@ -233,16 +233,15 @@ def _stop_group(process: subprocess.Popen[str]) -> None:
 def ingest_sizes(total_kb: float, sizes_kb: list[int]) -> dict[str, Any]:
     """bench_ingest over the same text cut into documents of each size (``ingest-sizes``)."""
     docs = sorted(p for p in (REPO / "docs").rglob("*.md") if "benchmarks" not in p.name)
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in docs)
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in docs).encode("utf-8")
     rows = []
     for size in sizes_kb:
         with tempfile.TemporaryDirectory() as tmp:
-            count = max(1, round(total_kb / size))
-            for i in range(count):
-                start = (i * size * 1024) % max(1, len(text) - size * 1024)
-                Path(tmp, f"doc{i:03d}.md").write_text(
-                    text[start : start + size * 1024], encoding="utf-8"
-                )
+            count, length = max(1, round(total_kb / size)), size * 1024
+            for i in range(count):  # consecutive slices of the docs, cut on UTF-8 boundaries
+                start = (i * length) % max(1, len(text) - length)
+                piece = text[start : start + length].decode("utf-8", errors="ignore")
+                Path(tmp, f"doc{i:03d}.md").write_text(piece, encoding="utf-8")
             done = subprocess.run(
                 [
                     PY,
@@ -269,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv[:1] == ["ingest-sizes"]:
         sub = argparse.ArgumentParser(prog="bench_all ingest-sizes")
-        sub.add_argument("--total-kb", type=float, default=48)
+        sub.add_argument("--total-kb", type=float, default=32)
         sub.add_argument("--sizes", default="2,8,32")
         args = sub.parse_args(argv[1:])
         print(json.dumps(ingest_sizes(args.total_kb, [int(s) for s in args.sizes.split(",")])))
