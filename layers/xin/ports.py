@@ -96,6 +96,10 @@ class Generator(Protocol):
 class ConversationStore(Protocol):
     def append(self, tenant: str, session_id: str, turn: Turn) -> None: ...
 
+    def append_turns(self, tenant: str, session_id: str, turns: Sequence[Turn]) -> None:
+        """Append ``turns`` in order as one write (a chat turn's question and answer)."""
+        ...
+
     def history(self, tenant: str, session_id: str, limit: int) -> list[Turn]: ...
 
 

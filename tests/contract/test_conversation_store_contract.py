@@ -81,3 +81,69 @@ def test_persian_text_round_trips(conversations: ConversationStore) -> None:
     (turn,) = conversations.history("t", "s", 1)
     assert turn.text == "چگونه شین را نصب کنم؟"
     assert turn.meta == {"language": "fa"}
+
+
+def test_a_question_and_its_answer_are_appended_together(
+    conversations: ConversationStore,
+) -> None:
+    conversations.append("t", "s", Turn("user", "first", 1.0))
+    conversations.append_turns(
+        "t",
+        "s",
+        [
+            Turn("user", "How do I deploy?", 2.0, {"language": "en"}),
+            Turn("assistant", "With Helm [1].", 2.0, {"citations": ["c1"]}),
+        ],
+    )
+    conversations.append("t", "s", Turn("user", "last", 3.0))
+    history = conversations.history("t", "s", 10)
+    assert [(t.role, t.text) for t in history] == [
+        ("user", "first"),
+        ("user", "How do I deploy?"),
+        ("assistant", "With Helm [1]."),
+        ("user", "last"),
+    ]
+    assert history[2].meta == {"citations": ["c1"]}
+    conversations.append_turns("t", "s", [])
+    assert len(conversations.history("t", "s", 10)) == 4
+
+
+def test_batched_appends_keep_only_the_newest_turns(conversations: ConversationStore) -> None:
+    for i in range(KEPT):  # pairs, so the window moves by two each time
+        conversations.append_turns(
+            "t", "s", [Turn("user", f"q{i}", float(i)), Turn("assistant", f"a{i}", float(i))]
+        )
+    kept = [t.text for t in conversations.history("t", "s", 100)]
+    assert kept == [f"{x}{i}" for i in range(KEPT // 2, KEPT) for x in ("q", "a")]
+    assert len(kept) == KEPT
+
+
+def test_a_batch_never_overwrites_a_turn_written_concurrently(
+    conversations: ConversationStore,
+) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def chat(worker: int) -> None:
+        try:
+            for i in range(3):
+                conversations.append_turns(
+                    "t",
+                    "shared",
+                    [Turn("user", f"w{worker}q{i}", 1.0), Turn("assistant", f"w{worker}a{i}", 1.0)],
+                )
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=chat, args=(w,)) for w in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    texts = [t.text for t in conversations.history("t", "shared", 100)]
+    kept = texts[-KEPT:]
+    # Every question is followed directly by its own answer: batches never interleave.
+    for question, answer in zip(kept[::2], kept[1::2], strict=True):
+        assert question.replace("q", "a") == answer

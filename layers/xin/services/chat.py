@@ -92,14 +92,13 @@ class ChatService:
             message, tenant, filters, history, language
         )
         now = self._clock()
-        self._conversations.append(
-            tenant, session, Turn("user", message, now, {"language": language})
-        )
-        self._conversations.append(
+        citations = [c.chunk_id for c in answer.citations]
+        self._conversations.append_turns(  # one write: the question never lands without its answer
             tenant,
             session,
-            Turn(
-                "assistant", answer.text, now, {"citations": [c.chunk_id for c in answer.citations]}
+            (
+                Turn("user", message, now, {"language": language}),
+                Turn("assistant", answer.text, now, {"citations": citations}),
             ),
         )
         return ChatReply(answer=answer, session_id=session, language=language)
@@ -151,13 +150,17 @@ class ChatService:
         assistant_text = safety.transcript_text(answer.text, redactor, tenant=tenant)
         now = self._clock()
         user_meta[PII_MAP_KEY] = redactor.saved
-        self._conversations.append(tenant, session, Turn("user", user_text, now, user_meta))
         assistant_meta = {
             "citations": [c.chunk_id for c in answer.citations],
             PII_MAP_KEY: redactor.saved,
         }
-        self._conversations.append(
-            tenant, session, Turn("assistant", assistant_text, now, assistant_meta)
+        self._conversations.append_turns(
+            tenant,
+            session,
+            (
+                Turn("user", user_text, now, user_meta),
+                Turn("assistant", assistant_text, now, assistant_meta),
+            ),
         )
         blocked = checked.refusal is not None
         return ChatReply(answer=answer, session_id=session, language=language, blocked=blocked)
