@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scripts.report_stamp import now, stamp
+from scripts.report_stamp import commit, now, stamp
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "docs" / "benchmarks.json"
@@ -292,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
         "steps": dict(previous.get("steps", {})),
     }
+    head = commit()
     for step in steps:
         print(
             f"[bench] {step.name} (timeout {step.timeout_s:.0f}s) ...", file=sys.stderr, flush=True
         )
-        entry = run_step(step)
+        entry = run_step(step) | {"commit": head}  # steps merged by --only keep their own
         results["steps"][step.name] = entry
         print(
             f"[bench] {step.name}: {entry['status']} in {entry.get('seconds', 0)}s",

@@ -109,11 +109,16 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
                 name,
                 entry.get("status", "?"),
                 fmt(entry.get("seconds")),
+                f"{entry.get('started', '?')} `{str(entry.get('commit', '?'))[:10]}`",
                 f"`{entry.get('command', '')}`",
                 str(detail).replace("\n", " ")[:160],
             ]
         )
-    return ["## Steps", "", *table(["step", "status", "seconds", "command", "note"], rows)]
+    return [
+        "## Steps",
+        "",
+        *table(["step", "status", "seconds", "run (UTC, commit)", "command", "note"], rows),
+    ]
 
 
 def render(results: Mapping[str, Any], plots: Mapping[str, str] | None = None) -> str:

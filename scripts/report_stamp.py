@@ -49,9 +49,13 @@ def _git(*args: str) -> str:
     return done.stdout.strip()
 
 
+def commit() -> str:
+    return _git("rev-parse", "HEAD") or "unknown"
+
+
 def stamp(load_before: float, note: str | None) -> dict[str, Any]:
     return {
-        "commit": _git("rev-parse", "HEAD") or "unknown",
+        "commit": commit(),
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "date": now(),
         "machine": machine()

@@ -16,7 +16,7 @@ import pytest
 
 from tests.load import run_load
 from tests.load.scenarios import LoadConfig
-from tests.load.server import Server, clean_env, serve
+from tests.load.server import Server, clean_env, sample_docs, serve
 
 XIN = (sys.executable, "-c", "from xin.cli.main import run; run()")
 DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
@@ -86,3 +86,14 @@ def test_the_summary_counts_what_the_csv_holds(tmp_path: Path) -> None:
     assert summary["total"]["p95_ms"] == 380
     assert summary["requests"]["/chat"]["p99_ms"] == 800
     assert summary["requests"]["/health"]["method"] == "GET"
+
+
+def test_the_sample_kb_leaves_out_the_generated_report(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "benchmarks").mkdir(parents=True)
+    (docs / "fa").mkdir()
+    for name in ("quickstart.md", "benchmarks.md", "benchmarks/latency.png", "fa/faq.md"):
+        (docs / name).write_text("x", encoding="utf-8")
+    copied = sample_docs(tmp_path / "copy", docs)
+    found = sorted(p.relative_to(copied).as_posix() for p in copied.rglob("*") if p.is_file())
+    assert found == ["fa/faq.md", "quickstart.md"]
