@@ -99,6 +99,7 @@ def _targets(results: Mapping[str, Any]) -> list[str]:
 
 
 def _steps(results: Mapping[str, Any]) -> list[str]:
+    head = results.get("stamp", {}).get("commit", "?")  # steps of one run share its commit
     rows = []
     for name, entry in results.get("steps", {}).items():
         detail = entry.get("error") or ""
@@ -109,7 +110,7 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
                 name,
                 entry.get("status", "?"),
                 fmt(entry.get("seconds")),
-                f"{entry.get('started', '?')} `{str(entry.get('commit', '?'))[:10]}`",
+                f"{entry.get('started', '?')} `{str(entry.get('commit', head))[:10]}`",
                 f"`{entry.get('command', '')}`",
                 str(detail).replace("\n", " ")[:160],
             ]
