@@ -8,25 +8,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xin.config import Settings
-from xin.ports import (
-    ConversationStore,
-    Embedder,
-    Generator,
-    IngestionStatusStore,
-    LanguageDetector,
-    ObjectSource,
-    Retriever,
-    SecretSource,
-)
-from xin.services.chat import ChatService
-from xin.services.ingestion import IngestionService
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: /health must not pay for numpy and the services
     from xin.auth.keys import ApiKeyService
     from xin.channels.wiring import ChannelRuntime
+    from xin.config import Settings
+    from xin.ports import (
+        ConversationStore,
+        Embedder,
+        Generator,
+        IngestionStatusStore,
+        LanguageDetector,
+        ObjectSource,
+        Retriever,
+        SecretSource,
+    )
     from xin.ratelimit.ports import RateLimiter
+    from xin.services.chat import ChatService
     from xin.services.ingest_events import ObjectIngestService
+    from xin.services.ingestion import IngestionService
     from xin.services.safety import SafetyService
 
 
@@ -122,6 +121,8 @@ class Container:
 
     @cached_property
     def chat(self) -> ChatService:
+        from xin.services.chat import ChatService
+
         return ChatService(
             self.retriever,
             self.generator,
@@ -160,6 +161,8 @@ class Container:
 
     @cached_property
     def ingestion(self) -> IngestionService:
+        from xin.services.ingestion import IngestionService
+
         rag = self.settings.rag
         return IngestionService(
             self.store,

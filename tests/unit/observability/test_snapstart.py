@@ -31,9 +31,9 @@ def test_under_snapstart_modules_are_imported_and_the_restore_hook_registered(
     warm = [lambda_snapstart.warm_language_profiles]
     assert lambda_snapstart.prepare(["xin.lambda_http"], warm=warm, environ=environ)
     assert "xin.lambda_http" in sys.modules
-    from langdetect.detector_factory import _factory
+    from xin.rag import language
 
-    assert _factory is not None and len(_factory.get_lang_list()) == 55
+    assert language._factory and len(language._factory[0].get_lang_list()) == 55
     assert registered == [lambda_snapstart.after_restore]
 
 
