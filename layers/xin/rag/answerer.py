@@ -10,17 +10,19 @@ question is not "covered" just because it names the subject of every document.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from xin.domain import Answer, Citation, SearchHit, Turn
-from xin.rag.focus import is_frame_word, question_focus
+from xin.rag.focus import is_frame_word, question_and_context
 from xin.rag.messages import dont_know, other_language_note
 from xin.rag.text import content_terms, light_stem, split_sentences, words
 
 _COMMON_TERM_WEIGHT = 0.25
 _FRAME_TERM_WEIGHT = 0.05  # framing words only break ties
+_CONTEXT_TERM_WEIGHT = 0.05  # words around the question only break ties
 _COGNATE_PREFIX = 5
+_MIN_COGNATE = 4
 _MIN_SENTENCE_WORDS = 3
 _SNIPPET_CHARS = 240
 _MIN_POOL_COVERAGE = 0.67
@@ -44,21 +46,27 @@ class _Candidate:
         return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
-Key = Callable[[str], str]
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(light_stem(w) for w in words(text))
 
 
-def _same(stem: str) -> str:
-    return stem
-
-
-def _cognate(stem: str) -> str:
-    """A stem's first letters: across languages, "installier"/"install" and "deployer"/"deploy"
-    meet (stems are already case- and accent-folded); names like "kubernetes" match exactly."""
-    return stem[:_COGNATE_PREFIX]
-
-
-def _stems(text: str, key: Key = _same) -> frozenset[str]:
-    return frozenset(key(light_stem(w)) for w in words(text))
+def _cognate(term: str, stems: frozenset[str]) -> str:
+    """The stem in ``stems`` that ``term`` shares a word start with, across languages:
+    "installier"/"install", "deployer"/"deploy", "test"/"testlerini" (stems are already
+    case- and accent-folded); ``term`` itself when none does."""
+    if term in stems:
+        return term
+    best, best_shared = term, 0
+    for stem in stems:
+        shorter = min(len(term), len(stem))
+        if shorter < _MIN_COGNATE or term[:2] != stem[:2]:
+            continue
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(term, stem, strict=False)) if a != b), shorter
+        )
+        if shared >= min(_COGNATE_PREFIX, shorter) and shared > best_shared:
+            best, best_shared = stem, shared
+    return best
 
 
 def _units(text: str) -> list[tuple[str, str | None]]:
@@ -95,23 +103,46 @@ def _unwrap(text: str) -> str:
     return "\n".join(lines)
 
 
-def _term_weights(question: str, hits: Sequence[SearchHit], key: Key = _same) -> dict[str, float]:
-    """Weight per question term: 1, less for framing words ("forgot", "how long") and for words
-    most retrieved chunks share (the product's name)."""
-    chunk_stems = [_stems(_context_text(h), key) for h in hits]
+def _term_weights(
+    question: str,
+    hits: Sequence[SearchHit],
+    *,
+    context: str = "",
+    across: frozenset[str] | None = None,
+) -> dict[str, float]:
+    """Weight per question term: 1, less for framing words ("forgot", "how long"), for words
+    most retrieved chunks share (the product's name) and for words of the sentences around
+    the question. With ``across`` (the passages' stems), a term the passages lack is mapped
+    to the passage word it shares its start with (an inflection, or a cognate in another
+    language)."""
+    chunk_stems = [_stems(_context_text(h)) for h in hits]
     weights: dict[str, float] = {}
-    for token in content_terms(question):
-        term = key(light_stem(token))
-        if term in weights:
-            continue
-        frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
-        if is_frame_word(token):
-            weights[term] = _FRAME_TERM_WEIGHT
-        elif len(chunk_stems) >= 3 and frequency > 0.6:
-            weights[term] = _COMMON_TERM_WEIGHT
-        else:
-            weights[term] = 1.0
+    for text, base in ((question, 1.0), (context, _CONTEXT_TERM_WEIGHT)):
+        for token in content_terms(text):
+            term = light_stem(token)
+            term = _cognate(term, across) if across is not None else term
+            if term in weights:
+                continue
+            frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
+            if is_frame_word(token):
+                weights[term] = _FRAME_TERM_WEIGHT
+            elif len(chunk_stems) >= 3 and frequency > 0.6:
+                weights[term] = min(base, _COMMON_TERM_WEIGHT)
+            else:
+                weights[term] = base
     return weights
+
+
+def _anchored(hits: Sequence[SearchHit], weights: dict[str, float], pool: frozenset[str]) -> bool:
+    """Whether a topic word of the question occurs in the passages, a word that names the
+    whole collection (in the title of every retrieved document, e.g. the product's name) aside."""
+    titles: dict[str, frozenset[str]] = {
+        h.chunk.document_id: _stems(h.document_title) for h in hits
+    }
+    names = frozenset.intersection(*titles.values()) if len(titles) > 1 else frozenset()
+    return any(
+        w >= _COMMON_TERM_WEIGHT and t in pool and t not in names for t, w in weights.items()
+    )
 
 
 def _context_text(hit: SearchHit) -> str:
@@ -121,11 +152,6 @@ def _context_text(hit: SearchHit) -> str:
 def _coverage(stems: frozenset[str], weights: dict[str, float]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in stems) / total if total else 0.0
-
-
-def _anchored(stems: frozenset[str], weights: dict[str, float]) -> bool:
-    """Whether a topic word of the question (full weight) occurs in ``stems``."""
-    return any(w >= 1.0 and t in stems for t, w in weights.items())
 
 
 class ExtractiveAnswerer:
@@ -163,10 +189,12 @@ class ExtractiveAnswerer:
         # benign-looking sentences: a verbatim answer would hand the injected text to the user
         # (and to any model downstream). See docs/adr/0012-safety-in-the-chat-path.md.
         hits = [h for h in hits if h.chunk.metadata.get("injection_suspect") != "1"]
-        focus = question_focus(question)
+        asked, context = question_and_context(question)
         if self._cross_language(hits, language):
-            return self._answer_across_languages(focus, hits, language)
-        weights = _term_weights(focus, hits)
+            return self._answer_across_languages(asked, context, hits, language)
+        # Terms missing from the passages meet their inflected forms there ("خودمو"/"خودم").
+        pool_stems = frozenset().union(*(_stems(_context_text(h)) for h in hits))
+        weights = _term_weights(asked, hits, context=context, across=pool_stems)
         pool = self._language_pool(hits, language, weights)
         candidates = self._candidates(pool, weights)
         if not candidates or not self._supported(hits, candidates[0], weights):
@@ -182,15 +210,17 @@ class ExtractiveAnswerer:
         return all(h.chunk.language not in (language, "und") for h in hits)
 
     def _answer_across_languages(
-        self, question: str, hits: Sequence[SearchHit], language: str
+        self, question: str, context: str, hits: Sequence[SearchHit], language: str
     ) -> Answer:
-        weights = _term_weights(question, hits, _cognate)
+        pool = frozenset().union(*(_stems(_context_text(h)) for h in hits))
+        weights = _term_weights(question, hits, context=context, across=pool)
         dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
-        pool = frozenset().union(*(_stems(_context_text(h), _cognate) for h in hits))
         supported = dense >= self._strong_relevance or (
-            dense >= self._cross_relevance and _anchored(pool, weights)
+            dense >= self._cross_relevance and _anchored(hits, weights, pool)
         )
-        candidates = self._candidates(hits, weights, _cognate) if supported else []
+        # Word matches across languages are weak evidence: quote the passages retrieval ranked
+        # highest (by the multilingual similarity), not a stray cognate further down.
+        candidates = self._candidates(hits[:2], weights) if supported else []
         if not candidates:
             return _refusal(language)
         return self._compose(self._choose(candidates), hits, language, same_language=False)
@@ -216,16 +246,14 @@ class ExtractiveAnswerer:
             return True
         return dense >= self._min_relevance and best.score >= self._min_coverage
 
-    def _candidates(
-        self, hits: Sequence[SearchHit], weights: dict[str, float], key: Key = _same
-    ) -> list[_Candidate]:
+    def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
-            context = _stems(f"{hit.document_title} {hit.chunk.heading}", key)
+            context = _stems(f"{hit.document_title} {hit.chunk.heading}")
             for position, (sentence, code) in enumerate(_units(hit.chunk.text)):
                 if len(words(sentence)) < _MIN_SENTENCE_WORDS:
                     continue
-                stems = _stems(sentence, key)
+                stems = _stems(sentence)
                 own = _coverage(stems, weights)
                 with_context = _coverage(stems | context, weights)
                 score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)

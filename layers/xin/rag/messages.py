@@ -15,7 +15,7 @@ _OTHER_LANGUAGE_SOURCES = {
     "en": "From sources in another language:",
     "fa": "بر اساس منابعی به زبان دیگر:",
     "ar": "استنادًا إلى مصادر بلغة أخرى:",
-    "de": "Aus Quellen in einer anderen Sprache:",
+    "de": "Aus anderssprachigen Quellen:",
     "fr": "D'après des sources dans une autre langue :",
     "es": "Según fuentes en otro idioma:",
     "tr": "Başka bir dildeki kaynaklara göre:",
