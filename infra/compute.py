@@ -19,8 +19,9 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.config import EnvConfig, log_retention
-from infra.data import INGEST_TIMEOUT, Data
+from infra.channels import channel_environment
+from infra.config import CHANNELS, EnvConfig, log_retention
+from infra.data import CHANNEL_WORKER_TIMEOUT, INGEST_TIMEOUT, Data
 from infra.layer import REPO_ROOT
 from infra.search import Search
 
@@ -36,21 +37,26 @@ Access = Literal[
     "api_keys:r",
     "ingestion_status:r",
     "ingestion_status:rw",
+    "action_state:rw",
+    "channel_queue:send",
     "secret:auth_pepper",
-    "secret:channel_tokens",
     "secret:openai_api_key",
     "bedrock:embed",
     "bedrock:generate",
 ]
-Limit = Literal["chat", "ingest"]
+Limit = Literal["chat", "ingest", "webhook", "channel_worker"]
+Queue = Literal["ingest", "channel"]
 
 
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str  # functions/<name>/handler.py, exporting `handler`
     routes: tuple[str, ...] = ()  # "METHOD /path" on the HTTP API
-    queue: bool = False  # triggered by the ingest queue
+    queue: Queue | None = None  # triggered by this queue (Data.queues)
     access: tuple[Access, ...] = ()
+    # Messaging channels this function serves: switched on in its settings, and it may read
+    # those channels' secrets (and no others). "*": every channel deployed in the stack.
+    channels: tuple[str, ...] = ()
     memory_mb: int = 512
     timeout_s: int = 10
     limit: Limit | None = None  # which per-environment concurrency cap applies
@@ -67,6 +73,25 @@ class FunctionSpec:
     def handler_file(self, functions_dir: Path = FUNCTIONS_DIR) -> Path:
         return functions_dir / self.name / "handler.py"
 
+    def served_channels(self, deployed: tuple[str, ...]) -> tuple[str, ...]:
+        if self.channels == ("*",):
+            return deployed
+        return tuple(c for c in self.channels if c in deployed)
+
+
+def webhook(channel: str, *, verify_get: bool = False) -> FunctionSpec:
+    """A channel's webhook: verify, de-duplicate, enqueue; the worker answers."""
+    routes = (f"POST /webhooks/{channel}",) + ((f"GET /webhooks/{channel}",) if verify_get else ())
+    return FunctionSpec(
+        f"webhook_{channel}",
+        routes=routes,
+        access=("channel_queue:send", "idempotency:rw"),
+        channels=(channel,),
+        memory_mb=256,
+        timeout_s=10,  # Slack wants an answer within 3 s; the others allow more
+        limit="webhook",
+    )
+
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec("health", routes=("GET /health",), access=("search:read",), memory_mb=256),
@@ -77,6 +102,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "search:read",
             "conversations:rw",
             "rate_limits:rw",
+            "action_state:rw",  # /chat runs actions (hand-off, ticket) too
             "api_keys:r",
             "secret:auth_pepper",
             "secret:openai_api_key",
@@ -90,7 +116,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         "ingest",
-        queue=True,
+        queue="ingest",
         access=(
             "documents:read",
             "search:write",
@@ -108,6 +134,24 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         routes=("GET /ingest/{document_id+}",),
         access=("ingestion_status:r", "api_keys:r", "rate_limits:rw", "secret:auth_pepper"),
         memory_mb=256,
+    ),
+    *(webhook(channel, verify_get=channel == "whatsapp") for channel in CHANNELS),
+    FunctionSpec(
+        "channel_worker",
+        queue="channel",
+        access=(
+            "search:read",
+            "conversations:rw",
+            "idempotency:rw",
+            "action_state:rw",
+            "secret:openai_api_key",
+            "bedrock:embed",
+            "bedrock:generate",
+        ),
+        channels=("*",),
+        memory_mb=1024,
+        timeout_s=int(CHANNEL_WORKER_TIMEOUT.to_seconds()),
+        limit="channel_worker",
     ),
 )
 
@@ -151,6 +195,8 @@ class Compute(Construct):
         self.bedrock_models = bedrock_models
         self.functions: dict[str, Deployed] = {}
         for spec in specs:
+            if spec.channels and not spec.served_channels(config.deployed_channels):
+                continue  # a channel this environment does not deploy (context `channels`)
             handler = spec.handler_file(functions_dir)
             if not handler.exists():
                 cdk.Annotations.of(self).add_warning_v2(
@@ -188,12 +234,12 @@ class Compute(Construct):
                 resources=[log_group.log_group_arn],
             )
         )
-        reserved = config.chat_reserved_concurrency if spec.limit == "chat" else None
+        reserved = self._reserved(spec)
         snap_start = spec.snap_start and config.snap_start
         function = lambda_.Function(
             self,
             spec.construct_id,
-            description=f"xin {spec.name}: {', '.join(spec.routes) or 'ingest queue'}",
+            description=f"xin {spec.name}: {', '.join(spec.routes) or f'{spec.queue} queue'}",
             runtime=lambda_.Runtime.PYTHON_3_12,
             architecture=lambda_.Architecture.ARM_64,
             code=lambda_.Code.from_asset(str(handler.parent), exclude=["__pycache__"]),
@@ -209,6 +255,7 @@ class Compute(Construct):
             environment={
                 **environment,
                 **(self._pepper() if "secret:auth_pepper" in spec.access else {}),
+                **self._channel_environment(spec),
                 "POWERTOOLS_SERVICE_NAME": f"xin-{spec.name.replace('_', '-')}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Xin",
                 "LOG_LEVEL": "INFO" if config.name != "prod" else "WARNING",
@@ -219,20 +266,54 @@ class Compute(Construct):
         )
         for access in spec.access:
             self._grant(role, access)
-        if spec.queue:
-            alias.add_event_source(
-                sources.SqsEventSource(
-                    self.data.ingest_queue,
-                    batch_size=1,  # one document per invocation: a failure retries one object
-                    report_batch_item_failures=True,
-                    # Caps concurrent indexing without reserved concurrency, which would make
-                    # SQS messages bounce off throttles into the DLQ.
-                    max_concurrency=max(2, config.ingest_reserved_concurrency)
-                    if config.ingest_reserved_concurrency
-                    else None,
-                )
-            )
+        for channel in spec.served_channels(config.deployed_channels):
+            for secret in self.data.channel_secrets[channel]:
+                secret.grant_read(role)
+        if spec.queue is not None:
+            alias.add_event_source(self._event_source(spec.queue))
         return Deployed(spec, function, alias, log_group)
+
+    def _reserved(self, spec: FunctionSpec) -> int | None:
+        config = self.config
+        return {
+            "chat": config.chat_reserved_concurrency,
+            "webhook": config.webhook_reserved_concurrency,
+            # As much as the SQS mapping may use, so its pollers are never throttled.
+            "channel_worker": config.channel_worker_concurrency,
+        }.get(spec.limit or "")
+
+    def _event_source(self, queue: Queue) -> sources.SqsEventSource:
+        config = self.config
+        if queue == "channel":
+            return sources.SqsEventSource(
+                self.data.channel_queue,
+                batch_size=5,  # a few chat replies fit the worker's timeout
+                report_batch_item_failures=True,  # only failed replies are retried
+                max_concurrency=max(2, config.channel_worker_concurrency)
+                if config.channel_worker_concurrency
+                else None,
+            )
+        return sources.SqsEventSource(
+            self.data.ingest_queue,
+            batch_size=1,  # one document per invocation: a failure retries one object
+            report_batch_item_failures=True,
+            # Caps concurrent indexing without reserved concurrency, which would make
+            # SQS messages bounce off throttles into the DLQ.
+            max_concurrency=max(2, config.ingest_reserved_concurrency)
+            if config.ingest_reserved_concurrency
+            else None,
+        )
+
+    def _channel_environment(self, spec: FunctionSpec) -> dict[str, str]:
+        channels = spec.served_channels(self.config.deployed_channels)
+        if not channels:
+            return {}
+        return channel_environment(
+            channels,
+            queue_url=self.data.channel_queue.queue_url,
+            idempotency_table=self.data.tables["idempotency"].table_name,
+            teams_app_id=self.config.teams_app_id,
+        )
 
     def _pepper(self) -> dict[str, str]:
         """auth.pepper is read from the environment: a CloudFormation dynamic reference, so
@@ -255,6 +336,8 @@ class Compute(Construct):
                     resources=[data.documents.arn_for_objects("*")],
                 )
             )
+        elif access == "channel_queue:send":
+            data.channel_queue.grant_send_messages(role)
         elif kind in data.tables:
             actions = _TABLE_READ if detail == "r" else (*_TABLE_READ, *_TABLE_WRITE)
             role.add_to_policy(

@@ -4,7 +4,9 @@ One frozen record per environment holds every number that differs between dev, s
 prod; a handful of context keys override single fields without editing code:
 
 ``env`` (dev|staging|prod), ``search`` (domain|serverless), ``corsOrigins`` (comma list),
-``alarmEmail``, ``layerBundling`` (pip|source), ``layerExtras`` (comma list of ``xin`` extras).
+``alarmEmail``, ``layerBundling`` (pip|source), ``layerExtras`` (comma list of ``xin`` extras),
+``channels`` (comma list of messaging channels to deploy; empty: none), ``teamsAppId`` (the
+Bot Framework app id; Teams is deployed only with it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from constructs import Node
 SearchMode = Literal["domain", "serverless"]
 BundlingMode = Literal["pip", "source"]
 ENVIRONMENTS = ("dev", "staging", "prod")
+CHANNELS = ("telegram", "slack", "whatsapp", "twilio", "teams")
 _APP_ENV = {"dev": "development", "staging": "staging", "prod": "production"}
 
 
@@ -41,6 +44,8 @@ class EnvConfig:
     serverless_standby_replicas: bool
     chat_reserved_concurrency: int | None  # caps the load on OpenSearch/Bedrock
     ingest_reserved_concurrency: int | None  # caps concurrent indexing
+    webhook_reserved_concurrency: int | None  # per channel webhook function
+    channel_worker_concurrency: int | None  # reserved = the SQS mapping's maximum concurrency
     snap_start: bool
     throttle_rate: int  # steady requests/s for the HTTP API stage
     throttle_burst: int
@@ -52,6 +57,8 @@ class EnvConfig:
     alarm_email: str | None = None
     layer_bundling: BundlingMode = "pip"
     layer_extras: tuple[str, ...] = ("aws",)
+    channels: tuple[str, ...] = CHANNELS
+    teams_app_id: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -63,6 +70,11 @@ class EnvConfig:
     def stack_name(self) -> str:
         return f"Xin-{self.name}"
 
+    @property
+    def deployed_channels(self) -> tuple[str, ...]:
+        """Teams validates tokens against its app id: without one it is left out."""
+        return tuple(c for c in self.channels if c != "teams" or self.teams_app_id)
+
 
 DEFAULTS: dict[str, EnvConfig] = {
     "dev": EnvConfig(
@@ -72,6 +84,8 @@ DEFAULTS: dict[str, EnvConfig] = {
         serverless_standby_replicas=False,
         chat_reserved_concurrency=None,  # new accounts have too little unreserved concurrency
         ingest_reserved_concurrency=None,
+        webhook_reserved_concurrency=None,
+        channel_worker_concurrency=None,
         snap_start=False,  # Python SnapStart bills snapshot caching: not worth it at idle
         throttle_rate=20,
         throttle_burst=40,
@@ -88,6 +102,8 @@ DEFAULTS: dict[str, EnvConfig] = {
         serverless_standby_replicas=False,
         chat_reserved_concurrency=20,
         ingest_reserved_concurrency=2,
+        webhook_reserved_concurrency=10,
+        channel_worker_concurrency=5,
         snap_start=True,
         throttle_rate=50,
         throttle_burst=100,
@@ -109,6 +125,8 @@ DEFAULTS: dict[str, EnvConfig] = {
         serverless_standby_replicas=True,
         chat_reserved_concurrency=100,
         ingest_reserved_concurrency=5,
+        webhook_reserved_concurrency=50,
+        channel_worker_concurrency=20,
         snap_start=True,
         throttle_rate=200,
         throttle_burst=400,
@@ -152,7 +170,23 @@ def from_context(node: Node) -> EnvConfig:
     extras = node.try_get_context("layerExtras")
     if extras is not None:
         changes["layer_extras"] = _csv(extras)
+    changes.update(_channel_changes(node))
     return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+
+
+def _channel_changes(node: Node) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    channels = node.try_get_context("channels")
+    if channels is not None:
+        chosen = _csv(channels)
+        unknown = sorted(set(chosen) - set(CHANNELS))
+        if unknown:
+            raise ValueError(f"context 'channels': unknown {unknown}; use {', '.join(CHANNELS)}")
+        changes["channels"] = chosen
+    teams_app_id = node.try_get_context("teamsAppId")
+    if teams_app_id:
+        changes["teams_app_id"] = str(teams_app_id)
+    return changes
 
 
 def log_retention(days: int) -> logs.RetentionDays:

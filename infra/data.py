@@ -1,4 +1,5 @@
-"""Data: the documents bucket (→ SQS ingest queue with a DLQ), DynamoDB tables, secrets."""
+"""Data: the documents bucket (→ SQS ingest queue with a DLQ), the channel queue (webhooks →
+channel worker, with its own DLQ), DynamoDB tables, secrets (shared and per channel)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.channels import secret_names
 from infra.config import EnvConfig
 
 
@@ -34,11 +36,13 @@ TABLES = (
     TableSpec("rate_limits", "pk", ttl_attribute="expires_at"),
     TableSpec("ingestion_status", "tenant", "document_id"),
     TableSpec("api_keys", "key_id"),  # hashed API keys (HMAC with the pepper secret)
+    # Pending confirmations and hand-off marks (expire) and the audit log (kept) of actions.
+    TableSpec("action_state", "pk", "sk", ttl_attribute="expires_at"),
 )
 # Secret names are `xin/<env>/<name>`: the app reads them with XIN_SECRETS__PROVIDER=aws and
 # XIN_SECRETS__PREFIX=xin/<env>/ (`openai-api-key` is settings.openai.api_key_secret).
+# Each channel's tokens and signing secrets are separate secrets (see infra/channels.py).
 SECRETS = {
-    "channel_tokens": "Channel tokens and signing secrets (Telegram, Slack, WhatsApp, ...)",
     "auth_pepper": "Server-side pepper mixed into every API key hash (generated)",
     "openai_api_key": "Key of an OpenAI-compatible model provider outside AWS",
 }
@@ -46,6 +50,8 @@ GENERATED_SECRETS = {"auth_pepper"}  # random at creation; the others are set by
 INGEST_TIMEOUT = cdk.Duration.minutes(5)
 INGEST_VISIBILITY = cdk.Duration.minutes(30)  # six times the ingest function's timeout
 MAX_RECEIVES = 3
+CHANNEL_WORKER_TIMEOUT = cdk.Duration.seconds(90)
+CHANNEL_VISIBILITY = cdk.Duration.minutes(9)  # six times the worker's timeout
 
 
 class Data(Construct):
@@ -103,6 +109,27 @@ class Data(Construct):
         self.documents.add_event_notification(
             s3.EventType.OBJECT_CREATED, s3n.SqsDestination(self.ingest_queue)
         )
+        self.channel_dead_letters = sqs.Queue(
+            self,
+            "ChannelDLQ",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        # Verified channel messages from the webhook functions to the channel worker. A reply
+        # that keeps failing lands in the DLQ after MAX_RECEIVES attempts (alarmed).
+        self.channel_queue = sqs.Queue(
+            self,
+            "ChannelQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=CHANNEL_VISIBILITY,
+            retention_period=cdk.Duration.days(1),  # a day-old chat reply is no use
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.channel_dead_letters, max_receive_count=MAX_RECEIVES
+            ),
+        )
+        self.queues = {"ingest": self.ingest_queue, "channel": self.channel_queue}
         self.tables = {spec.key: self._table(spec, config, removal) for spec in TABLES}
         self.secrets = {
             key: secretsmanager.Secret(
@@ -120,6 +147,29 @@ class Data(Construct):
             )
             for key, description in SECRETS.items()
         }
+        self.channel_secrets = {
+            channel: tuple(
+                self._channel_secret(config, channel, name, removal)
+                for name in secret_names(channel)
+            )
+            for channel in config.deployed_channels
+        }
+
+    def _channel_secret(
+        self, config: EnvConfig, channel: str, name: str, removal: cdk.RemovalPolicy
+    ) -> secretsmanager.Secret:
+        """Created with a random value no platform knows, so the channel fails closed (every
+        webhook is rejected as forged) until an operator puts the platform's real value."""
+        return secretsmanager.Secret(
+            self,
+            "".join(part.title() for part in name.split("-")) + "Secret",
+            secret_name=f"xin/{config.name}/{name}",
+            description=f"Xin {config.name}: {channel} channel ({name})",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+            removal_policy=removal,
+        )
 
     def _table(
         self, spec: TableSpec, config: EnvConfig, removal: cdk.RemovalPolicy

@@ -100,7 +100,8 @@ def acknowledge(stack: XinStack) -> None:
     for route in stack.api.http_api.node.children:
         if route.node.id.startswith(("GET--", "POST--", "PUT--", "DELETE--")):
             _ack(route, "APIG4", REASONS["APIG4"])
-    for secret in stack.data.secrets.values():
+    channel_secrets = [s for group in stack.data.channel_secrets.values() for s in group]
+    for secret in [*stack.data.secrets.values(), *channel_secrets]:
         _ack(secret, "SMG4", REASONS["SMG4"])
     for child in stack.node.children:
         if child.node.id.startswith("BucketNotificationsHandler"):

@@ -3,6 +3,8 @@ notify one encrypted SNS topic."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -17,6 +19,13 @@ from infra.compute import Deployed
 from infra.config import EnvConfig
 
 PERIOD = cdk.Duration.minutes(5)
+# Alarm construct ids per dead-letter queue (the ingest one keeps its original id).
+_DLQ_ALARMS = {"ingest": "DeadLettersVisible", "channel": "ChannelDeadLettersVisible"}
+_DLQ_TEXT = {
+    "ingest": "documents failed ingestion repeatedly and wait in the DLQ",
+    "channel": "channel replies failed repeatedly (platform API down, bad token?) and wait "
+    "in the channel DLQ: redrive them once fixed",
+}
 
 
 class Observability(Construct):
@@ -27,7 +36,7 @@ class Observability(Construct):
         *,
         config: EnvConfig,
         functions: dict[str, Deployed],
-        dead_letters: sqs.IQueue,
+        dead_letters: Mapping[str, sqs.IQueue],  # {"ingest": DLQ, "channel": DLQ}
         api_id: str,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -85,15 +94,20 @@ class Observability(Construct):
                     ),
                 ]
             )
-        dlq_depth = dead_letters.metric_approximate_number_of_messages_visible(
-            period=PERIOD, statistic="Maximum"
-        )
-        self._alarm(
-            "DeadLettersVisible",
-            dlq_depth,
-            1,
-            "documents failed ingestion repeatedly and wait in the DLQ",
-        )
+        depth_widgets: list[cw.IWidget] = []
+        for source, queue in dead_letters.items():
+            depth = queue.metric_approximate_number_of_messages_visible(
+                period=PERIOD, statistic="Maximum"
+            )
+            self._alarm(
+                _DLQ_ALARMS.get(source, f"{source.title()}DeadLettersVisible"),
+                depth,
+                1,
+                _DLQ_TEXT.get(source, f"{source} messages failed repeatedly and wait in the DLQ"),
+            )
+            depth_widgets.append(
+                cw.GraphWidget(title=f"{source.title()} DLQ depth", left=[depth], width=6)
+            )
         api_5xx = cw.Metric(
             namespace="AWS/ApiGateway",
             metric_name="5xx",
@@ -126,8 +140,8 @@ class Observability(Construct):
                 width=12,
             ),
             cw.GraphWidget(title="API latency p99", left=[api_p99], width=6),
-            cw.GraphWidget(title="Ingest DLQ depth", left=[dlq_depth], width=6),
         )
+        self.dashboard.add_widgets(*depth_widgets)
         for row in rows:
             self.dashboard.add_widgets(*row)
         self.dashboard.add_widgets(cw.AlarmStatusWidget(alarms=self.alarms, width=24))

@@ -49,6 +49,8 @@ def desired_environment(config: EnvConfig, data: Data, search: Search) -> dict[s
         "XIN_AUTH__DYNAMODB_TABLE": data.tables["api_keys"].table_name,
         "XIN_RATE_LIMIT__BACKEND": "dynamodb",
         "XIN_RATE_LIMIT__DYNAMODB_TABLE": data.tables["rate_limits"].table_name,
+        "XIN_ACTIONS__STATE_BACKEND": "dynamodb",
+        "XIN_ACTIONS__STATE_TABLE": data.tables["action_state"].table_name,
     }
 
 
@@ -90,7 +92,10 @@ class XinStack(cdk.Stack):
             "Observability",
             config=config,
             functions=self.compute.functions,
-            dead_letters=self.data.dead_letters,
+            dead_letters={
+                "ingest": self.data.dead_letters,
+                "channel": self.data.channel_dead_letters,
+            },
             api_id=self.api.http_api.api_id,
         )
         cdk.CfnOutput(self, "DocumentsBucket", value=self.data.documents.bucket_name)

@@ -16,6 +16,14 @@ from infra.nag import ACKNOWLEDGEMENTS
 from tests.infra.conftest import Synth
 
 ROUTES = {"GET /health", "POST /chat", "GET /ingest/{document_id+}"}
+# dev deploys every channel but Teams, which needs `-c teamsAppId=...` (see test_cdk_channels)
+WEBHOOK_ROUTES = {
+    "POST /webhooks/telegram",
+    "POST /webhooks/slack",
+    "POST /webhooks/whatsapp",
+    "GET /webhooks/whatsapp",
+    "POST /webhooks/twilio",
+}
 
 
 def _template(s: Synth) -> Template:
@@ -69,13 +77,17 @@ def test_every_bucket_and_queue_denies_plain_http(dev: Synth) -> None:
             ), policy
 
 
-def test_ingest_queue_is_encrypted_with_a_dead_letter_queue(dev: Synth) -> None:
+def test_ingest_and_channel_queues_are_encrypted_with_their_own_dead_letter_queues(
+    dev: Synth,
+) -> None:
     queues = dev.resources("AWS::SQS::Queue")
-    assert len(queues) == 2
+    assert len(queues) == 4  # ingest + DLQ, channel + DLQ
     assert all(q["Properties"].get("SqsManagedSseEnabled") for q in queues.values())
     main = [q for q in queues.values() if "RedrivePolicy" in q["Properties"]]
-    assert len(main) == 1
-    assert main[0]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 3
+    assert len(main) == 2
+    targets = {json.dumps(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]) for q in main}
+    assert len(targets) == 2  # no shared DLQ: a stuck reply never hides a failed document
+    assert all(q["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 3 for q in main)
     # S3 -> SQS notification for new objects
     _template(dev).has_resource_properties(
         "Custom::S3BucketNotifications",
@@ -89,7 +101,7 @@ def test_ingest_queue_is_encrypted_with_a_dead_letter_queue(dev: Synth) -> None:
 
 def test_tables_have_pitr_on_demand_billing_and_ttl(dev: Synth) -> None:
     tables = dev.resources("AWS::DynamoDB::Table")
-    assert len(tables) == 5
+    assert len(tables) == 6
     for table in tables.values():
         props = table["Properties"]
         assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -99,7 +111,8 @@ def test_tables_have_pitr_on_demand_billing_and_ttl(dev: Synth) -> None:
         for t in tables.values()
         if "TimeToLiveSpecification" in t["Properties"]
     )
-    assert ttl == ["expiration", "expires_at", "expires_at"]  # idempotency, conversations, limits
+    # idempotency; conversations, rate limits, action state
+    assert ttl == ["expiration", "expires_at", "expires_at", "expires_at"]
     _template(dev).has_resource_properties(
         "AWS::DynamoDB::Table",
         {  # xin.adapters.dynamodb_conversations: pk tenant#session (S), seq turn number (N)
@@ -129,7 +142,18 @@ def test_secrets_for_channels_api_keys_and_provider_keys(dev: Synth) -> None:
     names = sorted(
         s["Properties"]["Name"] for s in dev.resources("AWS::SecretsManager::Secret").values()
     )
-    assert names == ["xin/dev/auth-pepper", "xin/dev/channel-tokens", "xin/dev/openai-api-key"]
+    assert names == [
+        "xin/dev/auth-pepper",
+        "xin/dev/openai-api-key",
+        "xin/dev/slack-bot-token",
+        "xin/dev/slack-signing-secret",
+        "xin/dev/telegram-bot-token",
+        "xin/dev/telegram-webhook-secret",
+        "xin/dev/twilio-auth-token",
+        "xin/dev/whatsapp-access-token",
+        "xin/dev/whatsapp-app-secret",
+        "xin/dev/whatsapp-verify-token",
+    ]
 
 
 def test_functions_are_python312_arm64_traced_with_powertools(dev: Synth) -> None:
@@ -138,7 +162,8 @@ def test_functions_are_python312_arm64_traced_with_powertools(dev: Synth) -> Non
         for k, v in dev.resources("AWS::Lambda::Function").items()
         if v["Properties"].get("Handler") == "handler.handler"
     }
-    assert len(functions) == len(FUNCTIONS) == 4
+    assert len(FUNCTIONS) == 10
+    assert len(functions) == 9  # no Teams without its app id
     for fn in functions.values():
         props = fn["Properties"]
         assert props["Runtime"] == "python3.12"
@@ -162,8 +187,8 @@ def test_prod_caps_chat_concurrency_and_uses_snapstart(prod_serverless: Synth) -
     assert len(chat) == 1
     assert chat[0]["Properties"]["ReservedConcurrentExecutions"] == 100
     assert chat[0]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
-    mapping = prod_serverless.resources("AWS::Lambda::EventSourceMapping")
-    (ingest,) = mapping.values()
+    mappings = prod_serverless.resources("AWS::Lambda::EventSourceMapping")
+    (ingest,) = [m for m in mappings.values() if "Ingest" in json.dumps(m["Properties"])]
     assert ingest["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 5}
     assert ingest["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert ingest["Properties"]["BatchSize"] == 1
@@ -173,7 +198,7 @@ def test_http_api_has_one_route_per_function_throttling_and_access_logs(dev: Syn
     routes = {
         r["Properties"]["RouteKey"] for r in dev.resources("AWS::ApiGatewayV2::Route").values()
     }
-    assert routes == ROUTES
+    assert routes == ROUTES | WEBHOOK_ROUTES
     (stage,) = dev.resources("AWS::ApiGatewayV2::Stage").values()
     props = stage["Properties"]
     assert props["StageName"] == "$default"
@@ -273,7 +298,7 @@ def test_alarms_cover_errors_latency_throttles_and_dlq_to_an_encrypted_topic(dev
         metrics
     )
     p99 = [a for a in alarms.values() if a["Properties"].get("ExtendedStatistic") == "p99"]
-    assert len(p99) == 4
+    assert len(p99) == 9  # one per function
     topic_id = next(iter(dev.resources("AWS::SNS::Topic")))
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]

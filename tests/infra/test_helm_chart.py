@@ -168,3 +168,41 @@ def test_notes_tell_how_to_smoke_test() -> None:
     text = notes(load_values("prod"))
     assert "scripts/smoke_test.sh k8s" in text
     assert "External Secrets" in text
+
+
+def _ingress_backend(ingress: dict[str, Any], path: str) -> str | None:
+    """The service an Ingress sends ``path`` to (longest matching Prefix/Exact rule)."""
+    best: tuple[int, str] | None = None
+    for rule in ingress["spec"]["rules"]:
+        for entry in rule["http"]["paths"]:
+            prefix, kind = entry["path"], entry["pathType"]
+            matches = (
+                path == prefix
+                if kind == "Exact"
+                else path == prefix or path.startswith(prefix.rstrip("/") + "/")
+            )
+            if matches and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), entry["backend"]["service"]["name"])
+    return best[1] if best else None
+
+
+@pytest.mark.parametrize(
+    "env", [e for e in ALL_VALUES if load_values(e).get("ingress", {}).get("enabled")]
+)
+def test_ingress_sends_every_channel_webhook_to_the_server(env: str) -> None:
+    """Kubernetes serves the same /webhooks/<channel> routes as the Lambda functions: the
+    Ingress must route them to the server Service, whose app mounts every channel group."""
+    from xin.api.app import CHANNEL_ROUTE_GROUPS, ROUTE_GROUPS
+
+    kinds = _by_kind(load_values(env))
+    (ingress,) = kinds["Ingress"]
+    (service,) = [s for s in kinds["Service"] if s["metadata"]["name"] == ingress_service(kinds)]
+    assert set(CHANNEL_ROUTE_GROUPS) <= set(ROUTE_GROUPS)  # `xin serve` mounts them all
+    for group in CHANNEL_ROUTE_GROUPS:
+        path = "/webhooks/" + group.removeprefix("webhook_")
+        assert _ingress_backend(ingress, path) == service["metadata"]["name"], path
+
+
+def ingress_service(kinds: dict[str, list[dict[str, Any]]]) -> str:
+    name: str = _server(kinds)["metadata"]["name"]
+    return name
