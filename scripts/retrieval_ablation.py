@@ -4,7 +4,8 @@
 Runs the same evaluation as ``xin eval retrieval`` (real loader, chunker, embedder, SQLite
 store and retriever) under several configurations and prints a Markdown table, or one JSON
 object with ``--json``: nDCG@10, Recall@10 and MRR@10 overall, per language and per
-query-id half (odd/even: a change worth keeping wins on both), and p50 latency.
+query-id half (odd/even: a change worth keeping wins on both), p50 latency, and per-query
+nDCG@10 against the first row (queries won/lost, paired sign-flip test p-value).
 
     .venv/bin/python scripts/retrieval_ablation.py            # every variant
     .venv/bin/python scripts/retrieval_ablation.py --quick    # fewer variants (make bench)
@@ -51,7 +52,7 @@ def variants(quick: bool) -> tuple[list[Any], list[Any]]:
     if not quick:
         index += [IndexVariant(f"chunks-1000/{o}", _chunks(1000, o)) for o in (0, 300)]
     index += [IndexVariant("no-headings", headings=False), IndexVariant("no-stemming")]
-    weights = [0.5, 0.7] if quick else [0.4, 0.5, 0.7, 0.8]
+    weights = [0.5, 0.7] if quick else [0.4, 0.5, 0.7, 0.8, 0.9]
     lambdas = [0.7] if quick else [0.5, 0.7, 0.85]
     retrieval = [RetrievalVariant("rrf-60", {"fusion": "rrf", "rrf_k": 60})]
     retrieval += [RetrievalVariant(f"convex-{w}", {"dense_weight": w}) for w in weights]
@@ -149,6 +150,7 @@ def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> d
     embedder = MemoEmbedder(model, cache)
     index_variants, retrieval_variants = variants(quick)
     rows: list[dict[str, Any]] = []
+    per_query: dict[str, dict[str, float]] = {}
     for number, variant in enumerate(index_variants):
         searches = (
             [("", None)] if number else [("", None)] + [(r.name, r) for r in retrieval_variants]
@@ -166,6 +168,7 @@ def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> d
                 report = RetrievalReport(tuple(results), len(dataset.corpus), (), 0, index.ingest_s)
                 row: dict[str, Any] = {"variant": name or variant.name, **figures(report)}
                 row["ingest_s"] = round(index.ingest_s, 2)
+                per_query[row["variant"]] = {r.query_id: r.metrics["ndcg@10"] for r in results}
                 rows.append(row)
                 print(f"{row['variant']}: nDCG@10 {row['all']['ndcg@10']}", file=sys.stderr)
             vectors.close()
@@ -177,22 +180,45 @@ def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> d
         "docs": len(dataset.corpus),
         "embedded_texts": embedder.computed,
         "elapsed_s": round(time.perf_counter() - started, 1),
-        "variants": rows,
+        "variants": [{**row, "vs_first": paired(per_query, rows[0], row)} for row in rows],
+    }
+
+
+def paired(
+    per_query: dict[str, dict[str, float]], first: dict[str, Any], row: dict[str, Any]
+) -> dict[str, float | int]:
+    """Per-query nDCG@10 of ``row`` against the first row: queries won and lost, the mean
+    difference, and a two-sided paired randomisation (sign-flip) test's p-value."""
+    base, other = per_query[first["variant"]], per_query[row["variant"]]
+    diffs = np.array([other[q] - base[q] for q in base if q in other])
+    if not len(diffs) or not diffs.any():
+        return {"wins": 0, "losses": 0, "mean_diff": 0.0, "p": 1.0}
+    signs = np.random.default_rng(0).choice((-1.0, 1.0), size=(20_000, len(diffs)))
+    flipped = np.abs((signs * diffs).mean(axis=1))
+    p = float((flipped >= abs(diffs.mean()) - 1e-12).mean())
+    return {
+        "wins": int((diffs > 1e-9).sum()),
+        "losses": int((diffs < -1e-9).sum()),
+        "mean_diff": round(float(diffs.mean()), 4),
+        "p": round(p, 3),
     }
 
 
 def markdown_table(result: dict[str, Any]) -> str:
     head = (
         "| variant | nDCG@10 all | en | fa | odd | even | R@10 all | en | fa "
-        "| MRR@10 all | en | fa | p50 ms |"
+        "| MRR@10 all | en | fa | p50 ms | won/lost vs first | p |"
     )
-    lines = [head, "|" + "---|" * 14]
+    lines = [head, "|" + "---|" * 16]
     for row in result["variants"]:
         cells = [row["variant"]]
         cells += [_cell(row, g, "ndcg@10") for g in ("all", "en", "fa", "odd", "even")]
         cells += [_cell(row, g, "recall@10") for g in ("all", "en", "fa")]
         cells += [_cell(row, g, "mrr@10") for g in ("all", "en", "fa")]
         cells.append(f"{row['all']['p50_ms']:.1f}")
+        versus = row.get("vs_first", {})
+        cells.append(f"{versus.get('wins', 0)}/{versus.get('losses', 0)}")
+        cells.append(f"{versus.get('p', 1.0):.2f}")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -153,3 +153,20 @@ def test_the_script_prints_one_json_object_with_every_chosen_variant(
         assert set(row["all"]) >= {"ndcg@10", "recall@10", "mrr@10", "p50_ms"}
         assert {"en", "fa", "odd", "even"} <= set(row)
     assert report["variants"][0]["all"]["ndcg@10"] > 0.5  # the tiny set is easy
+
+
+def test_paired_comparison_counts_wins_and_gives_a_small_p_only_for_a_consistent_gain() -> None:
+    paired = _script().paired
+    queries = [f"q{i}" for i in range(20)]
+    base = dict.fromkeys(queries, 0.5)
+    better = {q: 0.6 for q in queries}
+    mixed = {q: 0.6 if i % 2 else 0.4 for i, q in enumerate(queries)}
+    per_query = {"base": base, "better": better, "mixed": mixed}
+    first = {"variant": "base"}
+    consistent = paired(per_query, first, {"variant": "better"})
+    assert (consistent["wins"], consistent["losses"]) == (20, 0)
+    assert consistent["p"] < 0.01
+    noisy = paired(per_query, first, {"variant": "mixed"})
+    assert (noisy["wins"], noisy["losses"]) == (10, 10)
+    assert noisy["p"] > 0.5
+    assert paired(per_query, first, first) == {"wins": 0, "losses": 0, "mean_diff": 0.0, "p": 1.0}
