@@ -55,12 +55,13 @@ def copy_corpus(source: Path, target: Path, limit_kb: float) -> int:
 
 
 def edit_one_paragraph(root: Path) -> None:
-    """Change the first paragraph of every text file, as an author fixing a typo would."""
+    """Change one paragraph in the middle of every text file, as an author fixing a fact
+    would (titles and the other paragraphs stay as they were)."""
     for path in root.rglob("*"):
         if path.suffix.lower() in {".md", ".txt"}:
             text = path.read_text(encoding="utf-8")
-            marker = text.find("\n\n")
-            cut = marker if marker > 0 else len(text)
+            cut = text.find("\n\n", len(text) // 2)
+            cut = cut if cut > 0 else len(text)
             path.write_text(text[:cut] + " (revised)" + text[cut:], encoding="utf-8")
 
 
@@ -76,6 +77,7 @@ def timed(service: IngestionService, root: Path) -> dict[str, float]:
         "kb": round(kb, 1),
         "docs": sum(r.status == "indexed" for r in results),
         "chunks": sum(r.chunks for r in results if r.status == "indexed"),
+        "reused": sum(r.reused for r in results),
         "seconds": round(wall, 2),
         "kb_per_s": round(kb / wall, 2),
         "kb_per_cpu_s": round(kb / max(cpu, 1e-9), 2),

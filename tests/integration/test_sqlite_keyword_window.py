@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from xin.adapters.sqlite.database import Database
+from xin.adapters.sqlite.keyword import TermFilter
 from xin.adapters.sqlite.store import SqliteVectorStore
 from xin.domain import Chunk, DocumentRecord
 
@@ -60,3 +61,27 @@ def test_results_are_ordered_by_bm25_and_limited_to_k(store: SqliteVectorStore) 
     assert len(everything) == 3  # "gamma" does not match
     assert [h.chunk.chunk_id for h in hits] == [h.chunk.chunk_id for h in everything[:2]]
     assert store.keyword_search("t", "alpha", 0) == []
+
+
+def test_terms_in_most_chunks_are_dropped_only_at_scale(store: SqliteVectorStore) -> None:
+    for d in range(10):
+        add(store, "t", f"d{d}", [f"common filler text {d}-{i}" for i in range(10)])
+    add(store, "t", "rare", ["common rare gem"])
+    read, generation = store._read, store.generation()
+
+    assert TermFilter().useful(read, generation, ["common", "gem"]) == ["common", "gem"]
+    scaled = TermFilter(min_matches=10)  # 101 chunks: "common" is in all, "gem" in one
+    assert scaled.useful(read, generation, ["common", "gem"]) == ["gem"]
+    assert len(scaled.useful(read, generation, ["common", "filler"])) == 1  # one is kept
+    assert scaled.useful(read, generation, ["common"]) == ["common"]
+
+
+def test_keyword_search_ranks_the_rare_term_first_in_a_big_index(
+    store: SqliteVectorStore,
+) -> None:
+    store._terms = TermFilter(min_matches=10)
+    for d in range(10):
+        add(store, "t", f"d{d}", [f"common filler text {d}-{i}" for i in range(10)])
+    add(store, "t", "rare", ["common rare gem"])
+    hits = store.keyword_search("t", "common gem", 5)
+    assert [h.chunk.document_id for h in hits] == ["rare"]

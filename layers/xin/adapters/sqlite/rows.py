@@ -24,7 +24,17 @@ def search_body(chunk: Chunk, title: str) -> str:
 
 def fts_query(query: str) -> str:
     """An FTS5 OR-query of the query's search terms (quoted, so no syntax leaks in)."""
-    return " OR ".join(f'"{term}"' for term in query_terms(query)[:32])
+    return fts_match(fts_terms(query))
+
+
+def fts_terms(query: str) -> list[str]:
+    """The query's search terms, at most 32."""
+    return query_terms(query)[:32]
+
+
+def fts_match(terms: list[str]) -> str:
+    """An FTS5 OR-query of ``terms`` (quoted, so no syntax leaks in)."""
+    return " OR ".join(f'"{term}"' for term in terms)
 
 
 def filter_sql(filters: Mapping[str, str] | None) -> tuple[str, list[str]]:
