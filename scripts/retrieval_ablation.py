@@ -207,14 +207,15 @@ def paired(
 def markdown_table(result: dict[str, Any]) -> str:
     head = (
         "| variant | nDCG@10 all | en | fa | odd | even | R@10 all | en | fa "
-        "| MRR@10 all | en | fa | p50 ms | won/lost vs first | p |"
+        "| MRR@10 all | en | fa | docs@5 | p50 ms | won/lost vs first | p |"
     )
-    lines = [head, "|" + "---|" * 16]
+    lines = [head, "|" + "---|" * 17]
     for row in result["variants"]:
         cells = [row["variant"]]
         cells += [_cell(row, g, "ndcg@10") for g in ("all", "en", "fa", "odd", "even")]
         cells += [_cell(row, g, "recall@10") for g in ("all", "en", "fa")]
         cells += [_cell(row, g, "mrr@10") for g in ("all", "en", "fa")]
+        cells.append(f"{row['all']['docs@5']:.2f}")
         cells.append(f"{row['all']['p50_ms']:.1f}")
         versus = row.get("vs_first", {})
         cells.append(f"{versus.get('wins', 0)}/{versus.get('losses', 0)}")

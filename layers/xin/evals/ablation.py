@@ -26,6 +26,7 @@ import numpy as np
 from xin.config import Settings, load_settings
 from xin.deps import Container
 from xin.evals.beir import BeirDataset
+from xin.evals.metrics import mean
 from xin.evals.retrieval_eval import TENANT, QueryResult, RetrievalReport, ingest_corpus
 from xin.ports import Embedder, Matrix, Vector
 from xin.rag.mmr import ChunkVectors
@@ -179,14 +180,19 @@ def id_half(query_id: str) -> str:
 
 
 def figures(report: RetrievalReport) -> dict[str, dict[str, float | int]]:
-    """Summaries overall, per language and per id half."""
+    """Summaries overall, per language and per id half, with ``docs@5``: the mean number of
+    distinct documents among the first five chunks (MMR's effect on a generator's context)."""
     groups: dict[str, list[QueryResult]] = {"all": list(report.results)}
     for result in report.results:
         if result.lang:
             groups.setdefault(result.lang, []).append(result)
     for result in report.results:
         groups.setdefault(id_half(result.query_id), []).append(result)
-    return {name: report.summary(results) for name, results in groups.items()}
+    out: dict[str, dict[str, float | int]] = {}
+    for name, results in groups.items():
+        out[name] = report.summary(results)
+        out[name]["docs@5"] = round(mean([r.context_docs for r in results]), 3)
+    return out
 
 
 __all__ = [

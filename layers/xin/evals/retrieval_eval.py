@@ -33,6 +33,7 @@ MAX_CHUNKS = 1000  # most chunks asked of the retriever for one query
 CHUNKS_PER_DOCUMENT = 3  # chunks asked per wanted document, so documents fill the top k
 WARM_UP_QUERY = "warm-up query for the retrieval evaluation"
 METRIC_KEYS = ("ndcg@10", "recall@10", "recall@100", "mrr@10")
+CONTEXT_CHUNKS = 5  # rag.top_k's default: the chunks a chat answer is built from
 
 Progress = Callable[[str, int, int], None]
 """Called with a phase (``"ingest"`` or ``"query"``), items done and items in total."""
@@ -45,6 +46,8 @@ class QueryResult:
     ranking: tuple[tuple[str, float], ...]  # (document id, score), best first
     metrics: dict[str, float]
     latency_ms: float
+    # distinct documents among the first CONTEXT_CHUNKS chunks: what a generator would see
+    context_docs: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +205,12 @@ def run_queries(
         ranking = documents_by_best_chunk(hits, top_k)
         judgements = qrels[query.query_id]
         metrics = standard_metrics([doc_id for doc_id, _ in ranking], judgements)
-        results.append(QueryResult(query.query_id, query.lang, tuple(ranking), metrics, latency_ms))
+        context_docs = len({hit.chunk.document_id for hit in hits[:CONTEXT_CHUNKS]})
+        results.append(
+            QueryResult(
+                query.query_id, query.lang, tuple(ranking), metrics, latency_ms, context_docs
+            )
+        )
         if progress is not None:
             progress("query", done, len(queries))
     return results
