@@ -34,7 +34,8 @@ def run_ingest(container: Container, paths: list[Path], tenant: str) -> int:
         def on_result(result: IngestResult) -> None:
             results.append(result)
             elapsed = max(time.perf_counter() - started, 1e-6)
-            kib = sum(r.bytes for r in results) / 1024
+            # KB/s counts the bytes actually indexed (unchanged files are skipped cheaply).
+            kib = sum(r.bytes for r in results if r.status == "indexed") / 1024
             rate = f"{len(results) / elapsed:.1f} docs/s · {kib / elapsed:.1f} KB/s"
             progress.update(task, advance=1, rate=rate)
 
@@ -46,9 +47,12 @@ def run_ingest(container: Container, paths: list[Path], tenant: str) -> int:
 def _summary(console: Console, results: list[IngestResult], seconds: float) -> None:
     counts = Counter(r.status for r in results)
     chunks = sum(r.chunks for r in results if r.status == "indexed")
+    kib = sum(r.bytes for r in results if r.status == "indexed") / 1024
+    reused = sum(r.reused for r in results)
     console.print(
         f"indexed {counts['indexed']} · skipped {counts['skipped']} · failed {counts['failed']}"
-        f" · {chunks} chunks · {seconds:.1f}s"
+        f" · {chunks} chunks ({reused} kept their vectors) · {seconds:.1f}s"
+        f" · {kib / max(seconds, 1e-6):.1f} KB/s"
     )
     problems = [r for r in results if r.status == "failed" or r.reason != "unchanged"]
     problems = [r for r in problems if r.status != "indexed"]
