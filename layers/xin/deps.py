@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported where used: /health must not pay for numpy and the services
+    from xin.actions.engine import ActionEngine
     from xin.auth.keys import ApiKeyService
     from xin.channels.wiring import ChannelRuntime
     from xin.config import Settings
@@ -131,7 +132,16 @@ class Container:
             top_k=self.settings.rag.top_k,
             history_turns=self.settings.chat.history_turns,
             safety=self.safety,
+            actions=self.actions,
         )
+
+    @cached_property
+    def actions(self) -> ActionEngine | None:
+        """The action engine /chat shares with the channel worker (None: actions are off)."""
+        if not self.settings.actions.enabled:
+            return None
+        engine: ActionEngine = self.channel_runtime.actions
+        return engine
 
     @cached_property
     def canary(self) -> str:

@@ -31,7 +31,11 @@ DEFAULT_RULES: tuple[IntentRule, ...] = (
         "handoff",
         re.compile(
             r"\b(talk|speak|chat)\s+(to|with)\s+(an?\s+)?(human|person|agent|someone|operator)\b"
-            r"|\b(human|real person|live agent)\s*(please|agent)?\b"
+            # "human please", "I need a real person", "get me a live agent" — not every
+            # sentence that mentions a human ("written by a human", "human resources").
+            r"|^\W*(an?\s+)?(human|real person|live agent|operator)(\s+please)?\W*$"
+            r"|\b(need|want|get\s+me|connect\s+me\s+(to|with))\s+(to\s+)?(an?\s+)?"
+            r"(human|real person|live agent|operator)\b"
             r"|با\s*(یک\s*)?(انسان|اپراتور|پشتیبان|کارشناس)\s*(صحبت|حرف)"
             r"|(اپراتور|کارشناس)\s*(می\s*خواهم|میخوام|لطفا)",
             _FLAGS,

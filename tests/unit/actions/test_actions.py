@@ -193,6 +193,11 @@ def test_tool_specs_render_converse_tool_config() -> None:
         ("track order 55-AB", "http_lookup"),
         ("وضعیت سفارش 12345", "http_lookup"),
         ("How do I deploy Xin?", None),
+        ("human please", "handoff"),
+        ("I need a real person", "handoff"),
+        ("connect me with an operator", "handoff"),
+        ("Was this page written by a human?", None),
+        ("What does the human resources policy say about leave?", None),
     ],
 )
 def test_intents(text: str, action: str | None) -> None:

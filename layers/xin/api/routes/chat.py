@@ -63,7 +63,13 @@ def chat(
         return StreamingResponse(
             stream.events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
-    reply = container.chat.ask(body.message, tenant=tenant, session_id=body.session_id)
+    reply = container.chat.ask(
+        body.message,
+        tenant=tenant,
+        session_id=body.session_id,
+        channel="api",  # actions (hand-off, ticket) with the "api" allow-list; web page too
+        user_id=principal.subject,
+    )
     return _response(reply, request)
 
 
