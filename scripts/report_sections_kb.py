@@ -91,7 +91,24 @@ def retrieval(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]
         "query with a precomputed query vector (query embedding not included).",
         "",
     ]
-    return lines + _generic(step_result(results, "retrieval")) + unavailable(results, "retrieval")
+    result = step_result(results, "retrieval")
+    scales = result.get("scales") if isinstance(result, Mapping) else None
+    if not isinstance(scales, list) or not all(isinstance(x, Mapping) for x in scales):
+        return lines + _generic(result) + unavailable(results, "retrieval")
+
+    def pair(scale: Mapping[str, Any], part: str) -> str:
+        timing = scale.get(part)
+        timing = timing if isinstance(timing, Mapping) else {}
+        return f"{fmt(timing.get('p50_ms'))} / {fmt(timing.get('p95_ms'))}"
+
+    head = ["chunks", "insert KB/s", "store MB", "peak RSS MB", "matrix load ms"]
+    head += ["hybrid p50 / p95 ms", "keyword p50 / p95 ms", "dense p50 / p95 ms"]
+    keys = ("chunks", "insert_kb_per_s", "store_mb", "peak_rss_mb", "matrix_load_ms")
+    rows = [
+        [*(x.get(k) for k in keys), pair(x, "query"), pair(x, "keyword"), pair(x, "dense")]
+        for x in scales
+    ]
+    return lines + table(head, rows) + unavailable(results, "retrieval")
 
 
 def guard(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:

@@ -157,3 +157,19 @@ def test_a_step_is_recorded_as_it_went() -> None:
     assert failed["status"] == "failed" and "boom: no model" in failed["error"]
     slow = _step(["-c", "import time; time.sleep(60)"], timeout_s=1)
     assert slow["status"] == "timeout" and slow["seconds"] < 30
+
+
+def test_retrieval_scales_show_query_latency(results: dict[str, Any]) -> None:
+    scale = {
+        "chunks": 10000,
+        "insert_kb_per_s": 812.5,
+        "store_mb": 21.0,
+        "peak_rss_mb": 160,
+        "matrix_load_ms": 35.2,
+        "query": {"p50_ms": 6.1, "p95_ms": 9.4},
+        "keyword": {"p50_ms": 2.2, "p95_ms": 4.0},
+        "dense": {"p50_ms": 3.3, "p95_ms": 5.5},
+    }
+    results["steps"]["retrieval"] = {"status": "ok", "result": {"scales": [scale], "cpus": 2}}
+    text = render(results)
+    assert "| 10000 | 812 | 21.0 | 160 | 35.2 | 6.10 / 9.40 | 2.20 / 4.00 | 3.30 / 5.50 |" in text
