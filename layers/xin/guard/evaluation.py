@@ -5,18 +5,22 @@ Rows are mappings with ``text`` and ``label`` (1 = attack, 0 = benign; ``"malici
 ``channel``. A row counts as detected when the guard *blocks* it; flags are reported
 separately. ``mode``: ``input`` runs every row through ``InputGuard``; ``chunk`` through
 ``scan_chunk``; ``auto`` uses ``scan_chunk`` for rows whose ``channel`` is a document.
+``embedder``: the retrieval embedder, to include the semantic signal (``semantic.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from xin.guard.chunk import scan_chunk
 from xin.guard.input_guard import InputGuard
 from xin.guard.policy import GuardPolicy
 from xin.guard.verdict import GuardVerdict
+
+if TYPE_CHECKING:
+    from xin.ports import Embedder
 
 Mode = Literal["input", "chunk", "auto"]
 DOCUMENT_CHANNELS = frozenset({"document", "tool_output", "retrieved", "chunk"})
@@ -90,8 +94,9 @@ def evaluate_guard(
     *,
     mode: Mode = "input",
     policy: GuardPolicy | None = None,
+    embedder: Embedder | None = None,
 ) -> GuardReport:
-    guard = InputGuard(policy)
+    guard = InputGuard(policy, embedder=embedder)
     report = GuardReport()
     for row in rows:
         label = parse_label(row["label"])

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
 from xin.guard.policy import GuardPolicy
 from xin.guard.refusals import guess_language
 from xin.guard.scoring import analyse, combine
-from xin.guard.verdict import OVERSIZED, GuardVerdict
+from xin.guard.semantic import load_semantic
+from xin.guard.verdict import LEARNED, OVERSIZED, GuardVerdict
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from xin.ports import Embedder
 
 _log = logging.getLogger("xin.guard")
 
@@ -62,20 +69,50 @@ class InputGuard:
 
     ``InputGuard().check(text)`` returns a ``GuardVerdict``; pass a tenant ``GuardPolicy``
     to change thresholds. Stateless and thread-safe; regexes compile on first use.
+
+    ``embedder``: the (cached) query embedder retrieval already uses. When its
+    ``model_id`` is the one the semantic weights were trained for (``semantic.py``), the
+    guard embeds the message through it and adds the semantic signal; retrieval of the
+    same text is then a cache hit. Any other embedder is ignored, as is ``None``.
     """
 
-    def __init__(self, policy: GuardPolicy | None = None) -> None:
+    def __init__(self, policy: GuardPolicy | None = None, embedder: Embedder | None = None) -> None:
         self._policy = policy or GuardPolicy()
+        self._embedder = embedder
 
     def warm_up(self) -> None:
         """Compile every lexicon now (e.g. during a Lambda init phase), not on the first
         message: about 0.1 s once per process."""
         analyse("warm up", chunk=False)
 
-    def check(self, text: str, policy: GuardPolicy | None = None) -> GuardVerdict:
+    def semantic_enabled(self) -> bool:
+        """True when the embedder given matches the shipped semantic weights."""
+        scorer = load_semantic()
+        return (
+            scorer is not None
+            and self._embedder is not None
+            and self._embedder.model_id == scorer.model_id
+        )
+
+    def check(
+        self,
+        text: str,
+        policy: GuardPolicy | None = None,
+        *,
+        embedding: npt.ArrayLike | None = None,
+    ) -> GuardVerdict:
+        """Score ``text``. ``embedding``: its query vector from the model the semantic
+        weights were trained for, if the caller already has it (else the embedder given
+        to the constructor computes it, when it matches)."""
         policy = policy or self._policy
         oversized = len(text) > policy.max_chars
         signals = analyse(text[: policy.max_chars], chunk=False)
+        scorer = load_semantic()
+        if embedding is None and self._embedder is not None and self.semantic_enabled():
+            embedding = self._embedder.embed_query(text[: policy.max_chars])
+        if scorer is not None and embedding is not None:
+            semantic = scorer.signal(embedding)
+            signals[LEARNED] = max(signals.get(LEARNED, 0.0), semantic)
         verdict = verdict_from_scores(text, signals, policy, oversized=oversized)
         log_verdict("input", text, verdict)
         return verdict

@@ -19,11 +19,12 @@ import unicodedata
 from collections.abc import Mapping
 
 from xin.guard.decoders import decode_runs
+from xin.guard.learned import load_scorer
 from xin.guard.lexicon import find_concepts
 from xin.guard.normalize import fold, views
 from xin.guard.rules import evaluate
 from xin.guard.structure import hidden_fragments, structural_signals
-from xin.guard.verdict import ENCODED_PAYLOAD, FAKE_DELIMITER, HIDDEN_TEXT
+from xin.guard.verdict import ENCODED_PAYLOAD, FAKE_DELIMITER, HIDDEN_TEXT, LEARNED
 
 # A hidden view must carry a real signal before it counts as an encoded payload.
 HIDDEN_VIEW_MIN = 0.45
@@ -65,8 +66,12 @@ def _rules(folded: str, *, chunk: bool) -> dict[str, float]:
     return scores
 
 
-def analyse(text: str, *, chunk: bool = False) -> dict[str, float]:
-    """Reason code → score in [0, 1] for ``text`` (see the module docstring)."""
+def analyse(text: str, *, chunk: bool = False, learned: bool = True) -> dict[str, float]:
+    """Reason code → score in [0, 1] for ``text`` (see the module docstring).
+
+    The learned scorer (``learned.py``) only scores user input: it was trained on messages,
+    and documents are out of its distribution. ``learned=False`` leaves it out (its
+    training script calibrates it against the rules alone)."""
     raw = unicodedata.normalize("NFKC", text)
     scores: dict[str, float] = {}
     for reason, input_score, chunk_score in structural_signals(raw):
@@ -89,6 +94,9 @@ def analyse(text: str, *, chunk: bool = False) -> dict[str, float]:
         _merge(scores, found)
         marker = HIDDEN_TEXT if kind == "comment" else ENCODED_PAYLOAD
         _merge(scores, {marker: max(ENCODED_FLOOR, best)})
+    scorer = load_scorer() if learned and not chunk else None
+    if scorer is not None:
+        _merge(scores, {LEARNED: scorer.signal(folded)})
     return scores
 
 

