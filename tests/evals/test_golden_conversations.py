@@ -4,7 +4,8 @@ Every conversation in ``golden_conversations.json`` is played turn by turn again
 ``POST /chat`` (one session per conversation). Expectation keys per turn:
 
 * ``status`` (default 200) and ``error_code`` (the error envelope's code);
-* ``blocked``: the answer is (or is not) the input guard's polite refusal;
+* ``blocked``: the response's ``blocked`` field (which must agree with the answer being the
+  input guard's polite refusal);
 * ``grounded``, ``no_citations``, ``cites_any`` (a document id among the citations),
   ``cites_prefix`` (every citation's document id starts with it), ``language``;
 * ``not_contains`` / ``contains_any`` on the answer text (case-insensitive);
@@ -35,8 +36,11 @@ from xin.guard.chunk import DATA_HEADER
 from xin.guard.refusals import REFUSALS
 
 GOLDEN = Path(__file__).with_name("golden_conversations.json")
-TARGET_PASS_RATE = 0.95  # issue 6; NOT met yet (88.2% on 2026-11-22, see ADR 0012)
-MIN_PASS_RATE = 0.87  # regression floor at the measured level; raise it as failures are fixed
+TARGET_PASS_RATE = 0.95  # issue 6
+# Regression floor: the measured pass rate minus one conversation (99/104 = 95.2% measured on
+# 2026-11-22 with 19 new conversations, see ADR 0013; 98/104 = 94.2%). Raise it as failures
+# are fixed.
+MIN_PASS_RATE = 0.94
 POISONED_TENANT = "poisoned"
 
 POISONED_DOCUMENT = """# Refund handbook
@@ -99,7 +103,9 @@ def _check_reply(exp: dict[str, Any], body: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     answer: str = body["answer"]
     docs = [c["document_id"] for c in body["citations"]]
-    blocked = answer in REFUSALS.values()
+    blocked: bool = body["blocked"]
+    if blocked != (answer in REFUSALS.values()):
+        problems.append(f"blocked={blocked} does not match the answer {answer[:60]!r}")
     if "blocked" in exp and blocked != exp["blocked"]:
         problems.append(f"blocked={blocked}")
     if "grounded" in exp and body["grounded"] != exp["grounded"]:
