@@ -1,10 +1,11 @@
 """Choosing and running actions safely.
 
 A message first settles a pending confirmation ("yes"/"بله" runs it, anything else cancels
-it). Otherwise the intent rules may choose an action; it must be allowed for the tenant and
-the channel; a side-effecting action is only *proposed* (a pending record per session) and
-runs on the next message if that confirms. Each run has a timeout. Every decision leaves an
-audit record with redacted parameters.
+it). Otherwise the intent rules — or, with a hosted model, an ``ActionChooser`` through tool
+use — may choose an action; it must be allowed for the tenant and the channel (the model is
+only offered allowed ones); a side-effecting action is only *proposed* (a pending record per
+session) and runs on the next message if that confirms. Each run has a timeout. Every
+decision leaves an audit record with redacted parameters.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from xin.actions.base import Action, ActionContext, ActionRegistry, ActionResult
+from xin.actions.chooser import ActionChooser, ToolOutcome
 from xin.actions.intents import is_confirmation, is_persian, match_intent
 from xin.actions.state import ActionState, AuditRecord, Pending
 from xin.config.channels import ActionsSettings
@@ -77,12 +79,14 @@ class ActionEngine:
         *,
         clock: Callable[[], float] = time.time,
         redact: Callable[[dict[str, Any]], dict[str, Any]] = redact_params,
+        chooser: ActionChooser | None = None,
     ) -> None:
         self._registry = registry
         self._state = state
         self._settings = settings
         self._clock = clock
         self._redact = redact
+        self._chooser = chooser  # None: the intent rules choose
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="xin-action")
 
     @property
@@ -107,41 +111,55 @@ class ActionEngine:
         if pending is not None:
             action = self._registry.get(pending.action)
             if action is not None and is_confirmation(ctx.text):
-                return self._run(action, pending.params, ctx, persian)
+                return self._run(action, pending.params, ctx, persian).message
             self._audit(ctx, pending.action, pending.params, "cancelled")
             return _say("cancelled", persian)
         if not self._settings.enabled:
             return None
+        if self._chooser is not None:
+            return self._choose_by_model(ctx, self._chooser)
         chosen = match_intent(ctx.text)
-        if chosen is None:
-            return None
-        return self.request(chosen[0], chosen[1], ctx)
+        return None if chosen is None else self.request(chosen[0], chosen[1], ctx)
+
+    def _choose_by_model(self, ctx: ActionContext, chooser: ActionChooser) -> str | None:
+        allowed = self.allowed(ctx.tenant, ctx.channel)
+        if not allowed:
+            return None  # no tools to offer: no model call at all
+        tools = self._registry.tool_specs(allowed)  # only what this tenant/channel may use
+        return chooser.choose(ctx, tools, lambda name, raw: self.invoke(name, raw, ctx))
 
     def request(self, name: str, raw: dict[str, Any], ctx: ActionContext) -> str | None:
-        """Run ``name`` (or propose it, when it has side effects). Also the tool-use entry."""
+        """Run ``name`` (or propose it, when it has side effects): the user-facing reply, or
+        ``None`` when the action is unknown or not allowed here (then answer instead)."""
+        outcome = self.invoke(name, raw, ctx)
+        return None if outcome.status in ("denied", "unknown") else outcome.message
+
+    def invoke(self, name: str, raw: dict[str, Any], ctx: ActionContext) -> ToolOutcome:
+        """One tool call: the same checks, confirmation and audit as an intent match."""
         persian = is_persian(ctx.text)
         action = self._registry.get(name)
         if action is None:
-            return None
+            return ToolOutcome("unknown", f"there is no action named {name!r}")
         if name not in self.allowed(ctx.tenant, ctx.channel):
             self._audit(ctx, name, raw, "denied", "not allowed for this tenant/channel")
-            return None
+            return ToolOutcome("denied", "this action is not available here")
         try:
             params = action.params.model_validate(raw).model_dump()
-        except ValidationError:
+        except ValidationError as exc:
             self._audit(ctx, name, raw, "failed", "invalid parameters")
-            return _say("invalid", persian)
+            fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors()})
+            return ToolOutcome("invalid", _say("invalid", persian), {"invalid_fields": fields})
         if not action.side_effect:
             return self._run(action, params, ctx, persian)
         expires = self._clock() + self._settings.confirmation_ttl_s
         self._state.set_pending(ctx.tenant, ctx.session_id, Pending(name, params, expires))
         self._audit(ctx, name, params, "awaiting_confirmation")
         what = _WHAT.get(name, (action.description.rstrip(".").lower(), action.description))
-        return _say("confirm", persian, what=what[1 if persian else 0])
+        return ToolOutcome("proposed", _say("confirm", persian, what=what[1 if persian else 0]))
 
     def _run(
         self, action: Action, params: dict[str, Any], ctx: ActionContext, persian: bool
-    ) -> str:
+    ) -> ToolOutcome:
         timeout = action.timeout_s or self._settings.timeout_s
         future = self._pool.submit(action.run, action.params.model_validate(params), ctx)
         try:
@@ -149,15 +167,15 @@ class ActionEngine:
         except FutureTimeout:
             future.cancel()
             self._audit(ctx, action.name, params, "timeout", f"after {timeout:g} s")
-            return _say("failed", persian)
+            return ToolOutcome("failed", _say("failed", persian))
         except Exception as exc:  # an action's failure is audited and told, never raised
             get_logger().warning(
                 "action failed", extra={"action": action.name, "error": type(exc).__name__}
             )
             self._audit(ctx, action.name, params, "failed", type(exc).__name__)
-            return _say("failed", persian)
+            return ToolOutcome("failed", _say("failed", persian))
         self._audit(ctx, action.name, params, "ran" if result.ok else "failed")
-        return result.message
+        return ToolOutcome("ran" if result.ok else "failed", result.message, result.data)
 
     def _audit(
         self, ctx: ActionContext, name: str, params: dict[str, Any], outcome: str, detail: str = ""

@@ -89,6 +89,10 @@ class ChannelRuntime:
 
         extra: dict[str, Any] = {"clock": self._clock} if self._clock else {}
         registry = build_registry(self._settings.actions, self.http, self.action_state)
+        if self._settings.llm.provider == "bedrock":  # the model chooses (tool use)
+            from xin.adapters.bedrock.tools import tool_chooser_for
+
+            extra["chooser"] = tool_chooser_for(self._settings)
         return ActionEngine(registry, self.action_state, self._settings.actions, **extra)
 
     @cached_property

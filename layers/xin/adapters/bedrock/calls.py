@@ -43,12 +43,20 @@ class Backoff:
     max_s: float = 10.0
 
 
-def make_client(service: str, *, region: str | None = None, endpoint_url: str | None = None) -> Any:
+def make_client(
+    service: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    read_timeout_s: float = 120,
+) -> Any:
     import boto3
     from botocore.config import Config
 
     config = Config(
-        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=120
+        retries={"max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=read_timeout_s,
     )
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
