@@ -92,3 +92,21 @@ def test_dynamodb_errors_become_store_unavailable(dynamodb: Any) -> None:
     store = DynamoDbActionState("missing-table", client=dynamodb)
     with pytest.raises(StoreUnavailable, match="action state"):
         store.is_handed_off("acme", "s-1")
+
+
+def test_settings_select_the_backend(tmp_path: Any) -> None:
+    from xin.actions.state import SqliteActionState
+    from xin.adapters.dynamodb_action_state import DynamoDbActionState
+    from xin.config import load_settings
+    from xin.deps import Container
+
+    dynamo = load_settings(
+        data_dir=tmp_path,
+        actions={"state_backend": "dynamodb", "state_table": "xin-dev-actions"},
+        aws={"region": "eu-west-1"},
+    )
+    state = Container(dynamo).channel_runtime.action_state
+    assert isinstance(state, DynamoDbActionState)
+    assert state._table == "xin-dev-actions"
+    local = Container(load_settings(data_dir=tmp_path)).channel_runtime.action_state
+    assert isinstance(local, SqliteActionState)
