@@ -84,6 +84,9 @@ TERMS: dict[str, tuple[str, ...]] = {
         _v(r"ترجم\w*"),
         _v(r"انسخ\w*"),
         _v(r"لخص\w*"),
+        # Polite requests use the second-person imperfect after أن / هل يمكنك:
+        # "هل يمكنك أن تطبع لي ..." (can you print me ...).
+        r"(?:أن|ان)\s?ت(?:كشف|ظهر|عرض|كرر|طبع|كتب|فصح|سرب|نسخ|لخص|ترجم|خبرني|قول\s?لي)\w*",
     ),
     "secret": (
         r"موجه\s?(?:ال)?نظام",
