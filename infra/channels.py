@@ -29,6 +29,7 @@ def channel_environment(
     queue_url: str,
     idempotency_table: str,
     teams_app_id: str | None,
+    public_base_url: str | None = None,
 ) -> dict[str, str]:
     """Settings that switch ``channels`` on, with the SQS queue and DynamoDB de-duplication."""
     env = {
@@ -39,6 +40,8 @@ def channel_environment(
     }
     for channel in channels:
         env[f"XIN_CHANNELS__{channel.upper()}__ENABLED"] = "true"
+    if public_base_url:  # else the request's own URL (API Gateway's default endpoint)
+        env["XIN_CHANNELS__PUBLIC_BASE_URL"] = public_base_url
     if "teams" in channels and teams_app_id:
         env["XIN_CHANNELS__TEAMS__APP_ID"] = teams_app_id
     return env

@@ -313,6 +313,7 @@ class Compute(Construct):
             queue_url=self.data.channel_queue.queue_url,
             idempotency_table=self.data.tables["idempotency"].table_name,
             teams_app_id=self.config.teams_app_id,
+            public_base_url=self.config.channels_public_url,
         )
 
     def _pepper(self) -> dict[str, str]:

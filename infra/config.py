@@ -6,7 +6,8 @@ prod; a handful of context keys override single fields without editing code:
 ``env`` (dev|staging|prod), ``search`` (domain|serverless), ``corsOrigins`` (comma list),
 ``alarmEmail``, ``layerBundling`` (pip|source), ``layerExtras`` (comma list of ``xin`` extras),
 ``channels`` (comma list of messaging channels to deploy; empty: none), ``teamsAppId`` (the
-Bot Framework app id; Teams is deployed only with it).
+Bot Framework app id; Teams is deployed only with it), ``channelsPublicUrl`` (the public base
+URL platforms call, e.g. a custom domain: Twilio signs the full URL).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class EnvConfig:
     layer_extras: tuple[str, ...] = ("aws",)
     channels: tuple[str, ...] = CHANNELS
     teams_app_id: str | None = None
+    channels_public_url: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -186,6 +188,11 @@ def _channel_changes(node: Node) -> dict[str, object]:
     teams_app_id = node.try_get_context("teamsAppId")
     if teams_app_id:
         changes["teams_app_id"] = str(teams_app_id)
+    public_url = node.try_get_context("channelsPublicUrl")
+    if public_url:
+        if not str(public_url).startswith("https://"):
+            raise ValueError("context 'channelsPublicUrl' must be an https:// URL")
+        changes["channels_public_url"] = str(public_url).rstrip("/")
     return changes
 
 

@@ -22,6 +22,7 @@ def staging(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         env="staging",
         channels="slack,teams",
         teamsAppId="00000000-1111-2222-3333-444444444444",
+        channelsPublicUrl="https://chat.example.com/",
     )
 
 
@@ -206,6 +207,8 @@ def test_staging_caps_webhooks_and_worker_and_deploys_only_chosen_channels(
     teams = functions["ComputeWebhookTeams"]["Properties"]
     assert teams["ReservedConcurrentExecutions"] == 10
     assert teams["Environment"]["Variables"]["XIN_CHANNELS__TEAMS__APP_ID"].startswith("0000")
+    slack = functions["ComputeWebhookSlack"]["Properties"]["Environment"]["Variables"]
+    assert slack["XIN_CHANNELS__PUBLIC_BASE_URL"] == "https://chat.example.com"
     worker = functions["ComputeChannelWorker"]["Properties"]
     assert worker["ReservedConcurrentExecutions"] == 5
     (mapping,) = [
