@@ -42,8 +42,9 @@ def _chunks(size: int, overlap: int) -> dict[str, Any]:
     return {"rag": {"chunk_size": size, "chunk_overlap": overlap}}
 
 
-def variants(quick: bool) -> tuple[list[Any], list[Any]]:
-    """(index variants, retrieval variants); the first of each is the baseline."""
+def variants(quick: bool) -> tuple[list[Any], list[Any], dict[str, list[Any]]]:
+    """(index variants, retrieval variants on the baseline index, retrieval variants on
+    other indexes by name); the first index variant is the baseline."""
     from xin.evals.ablation import IndexVariant, RetrievalVariant
 
     sizes = [(600, 90), (1500, 225)] if quick else [(400, 60), (600, 90), (800, 120), (1500, 225)]
@@ -58,7 +59,11 @@ def variants(quick: bool) -> tuple[list[Any], list[Any]]:
     retrieval += [RetrievalVariant(f"convex-{w}", {"dense_weight": w}) for w in weights]
     retrieval += [RetrievalVariant("no-reranker", {"reranker": "none"})]
     retrieval += [RetrievalVariant(f"mmr-{lam}", {"mmr_lambda": lam}) for lam in lambdas]
-    return index, retrieval
+    # Small chunks give MMR more near-duplicates (several chunks per section) to push down.
+    combos = (
+        {} if quick else {"chunks-400/60": [RetrievalVariant("mmr-0.85", {"mmr_lambda": 0.85})]}
+    )
+    return index, retrieval, combos
 
 
 class SqliteChunkVectors:
@@ -148,12 +153,15 @@ def run(dataset_dir: Path, quick: bool, only: set[str], cache: Path | None) -> d
     queries = judged_queries(dataset)
     model = Container(load_settings()).embedder
     embedder = MemoEmbedder(model, cache)
-    index_variants, retrieval_variants = variants(quick)
+    index_variants, retrieval_variants, combos = variants(quick)
     rows: list[dict[str, Any]] = []
     per_query: dict[str, dict[str, float]] = {}
     for number, variant in enumerate(index_variants):
-        searches = (
-            [("", None)] if number else [("", None)] + [(r.name, r) for r in retrieval_variants]
+        others = combos.get(variant.name, [])
+        searches = [("", None)] + (
+            [(f"{variant.name}+{r.name}", r) for r in others]
+            if number
+            else [(r.name, r) for r in retrieval_variants]
         )
         wanted = [(n, r) for n, r in searches if not only or (n or variant.name) in only]
         if not wanted:

@@ -4,8 +4,9 @@ Greedy MMR (Carbonell & Goldstein, 1998) picks, one at a time, the candidate tha
 ``lam × relevance − (1 − lam) × max cosine to the candidates already picked``. Relevance is the
 candidate's fused (or reranked) score, min-max scaled over the diversified head so ``lam``
 weighs two quantities on comparable scales; similarity is the cosine of the chunks' stored
-vectors. ``lam = 1`` keeps the input order. Only the first ``depth`` candidates are
-reordered; the rest keep their order behind them.
+vectors, min-max scaled over the same head's pairs for the same reason. ``lam = 1`` keeps
+the input order. Only the first ``depth`` candidates are reordered; the rest keep their
+order behind them.
 
 Each returned hit's ``score`` is its marginal value when it was picked, which never rises
 from one pick to the next, so anything that sorts hits by score (for example folding chunks
@@ -47,7 +48,7 @@ def mmr_rerank(
         raise ValueError("one vector per diversified hit is required")
     norms = np.linalg.norm(raw, axis=1, keepdims=True)
     unit = raw / np.where(norms > 0, norms, 1.0)
-    similarity = unit @ unit.T
+    similarity = _scaled_off_diagonal(unit @ unit.T)
     relevance = _scaled([hit.score for hit in head])
     chosen: list[int] = []
     values: list[float] = []
@@ -83,6 +84,21 @@ def _scaled(scores: Sequence[float]) -> np.ndarray:
     if high - low <= 0:
         return np.ones_like(values)
     return (values - low) / (high - low)
+
+
+def _scaled_off_diagonal(similarity: np.ndarray) -> np.ndarray:
+    """Pairwise cosines min-max scaled over the head (the diagonal is never used).
+
+    Embedding models squeeze cosines into narrow bands (e5 puts most passage pairs between
+    0.7 and 0.95), which would make the redundancy term almost a constant and ``lam``
+    mean something different for every model; scaled, 0 is the head's least similar pair
+    and 1 its most similar.
+    """
+    off = similarity[~np.eye(len(similarity), dtype=bool)]
+    low, high = float(off.min()), float(off.max())
+    if high - low <= 1e-9:
+        return np.zeros_like(similarity)  # every pair alike: nothing to diversify by
+    return np.asarray((similarity - low) / (high - low))
 
 
 def _non_increasing(values: Sequence[float]) -> list[float]:

@@ -156,3 +156,15 @@ def test_mmr_without_a_source_of_vectors_is_a_configuration_error(
     assert HybridRetriever(searches, HashEmbedder()).retrieve(TENANT, "refunds", 1)
     with pytest.raises(ConfigurationError, match="chunk vectors"):
         HybridRetriever(searches, HashEmbedder(), mmr_lambda=0.7)
+
+
+def test_a_model_with_squeezed_cosines_still_gets_its_near_duplicate_pushed_down() -> None:
+    # Every pair has cosine >= 0.99 (as e5 squeezes passages together); a2 copies a.
+    common = np.array([1.0, 0.0, 0.0, 0.0, 0.0])
+    a = common + 0.1 * np.array([0.0, 1.0, 0.0, 0.0, 0.0])
+    a2 = a + 0.01 * np.array([0.0, 0.0, 0.0, 0.0, 1.0])
+    b = common + 0.1 * np.array([0.0, 0.0, 1.0, 0.0, 0.0])
+    d = common + 0.1 * np.array([0.0, 0.0, 0.0, 1.0, 0.0])
+    hits = [hit("a", 0.90), hit("a2", 0.88), hit("b", 0.86), hit("d", 0.50)]
+    vectors = np.vstack([a, a2, b, d]).astype(np.float32)
+    assert ids(mmr_rerank(hits, vectors, lam=0.7, depth=4))[:2] == ["a", "b"]
