@@ -50,6 +50,15 @@ def serve(
     settings = _settings()
     bind_host, bind_port = host or settings.api.host, port or settings.api.port
     if workers > 1:  # each worker process builds its own app from the same settings sources
+        limits = settings.rate_limit
+        if limits.enabled and limits.backend == "memory":
+            typer.secho(
+                f"warning: rate_limit.backend is 'memory': each of the {workers} workers keeps "
+                "its own buckets, so callers get up to that many times the configured limits "
+                "(use the redis backend to share them)",
+                err=True,
+                fg="yellow",
+            )
         uvicorn.run(
             "xin.api.app:create_app",
             factory=True,
