@@ -37,7 +37,7 @@ def _prepare_snapstart(routes: tuple[str, ...]) -> None:
 
     modules = ["xin.config", "xin.deps", "xin.observability.lambda_runtime"]
     if set(routes) <= LIGHT_ROUTE_GROUPS:
-        modules.append("xin.lambda_http")
+        modules += ["xin.lambda_health", "xin.lambda_http"]
     else:
         modules += ["mangum", "xin.api.app", *(f"xin.api.routes.{group}" for group in routes)]
     prepare(modules, warm=[warm_language_profiles] if "chat" in routes else [])
@@ -60,10 +60,20 @@ def _build(routes: tuple[str, ...], function: str) -> LambdaHandler:
 
 
 def _light_app() -> LambdaHandler:
+    from xin.lambda_health import health_config, sqlite_ping
+    from xin.lambda_http import LightApp, health_route
+    from xin.observability.logging import configure_logging, install_log_redaction
+
+    config = health_config()  # SQLite store: the few settings /health reads, no pydantic
+    if config is not None:
+        configure_logging(config.log_level)
+        install_log_redaction(config.log_redaction)
+        return LightApp(
+            {("GET", "/health"): health_route(sqlite_ping(config.sqlite_path))},
+            cors_origins=config.cors_origins,
+        )
     from xin.config import load_settings
     from xin.deps import Container
-    from xin.lambda_http import LightApp, health_route
-    from xin.observability.logging import configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_level)

@@ -4,55 +4,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
+from xin.config.files import deep_merge, default_config_dir, overlay_files, read_overlay
 from xin.errors import ConfigurationError
 
+__all__ = [
+    "YamlOverlaySource",
+    "deep_merge",
+    "default_config_dir",
+    "describe_validation_error",
+    "overlay_files",
+    "read_overlay",
+]
+
 _CONFIG_DIR_VARIABLE = "XIN_CONFIG_DIR"
-
-
-def default_config_dir() -> Path:
-    """The overlays bundled with the package (used when no config directory is set)."""
-    return Path(str(resources.files("xin.config")))
-
-
-def overlay_files(config_dir: Path, app_env: str) -> list[Path]:
-    """``base.yaml`` then the environment's overlay, lowest priority first, if present."""
-    candidates = [config_dir / "base.yaml", config_dir / f"{app_env}.yaml"]
-    return [path for path in candidates if path.is_file()]
-
-
-def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge mappings key by key; any non-mapping value (lists included) replaces."""
-    merged = dict(base)
-    for key, value in overlay.items():
-        current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            merged[key] = deep_merge(current, value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def read_overlay(path: Path) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigurationError(f"invalid YAML in {path}: {exc}") from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read {path}: {exc.strerror}") from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict):
-        raise ConfigurationError(f"{path}: the top level must be a mapping of settings")
-    return loaded
 
 
 class YamlOverlaySource(PydanticBaseSettingsSource):

@@ -55,10 +55,12 @@ def install_log_redaction(types: Collection[PiiType] | None) -> None:
 def _apply_log_redaction(logger: Logger) -> None:
     import logging
 
+    types = _redacted_types[0]
+    if types is None and "xin.redaction.logging_filter" not in sys.modules:
+        return  # nothing to remove: no filter was ever installed (and no redactor to load)
     from xin.redaction.logging_filter import RedactingFilter
     from xin.redaction.policy import RedactionPolicy
 
-    types = _redacted_types[0]
     for handler in logging.getLogger(logger.name).handlers:
         for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
             handler.removeFilter(old)
