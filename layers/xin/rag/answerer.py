@@ -50,23 +50,30 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(light_stem(w) for w in words(text))
 
 
-def _cognate(term: str, stems: frozenset[str]) -> str:
+def _cognate(term: str, stems: frozenset[str], by_start: dict[str, list[str]]) -> str:
     """The stem in ``stems`` that ``term`` shares a word start with, across languages:
     "installier"/"install", "deployer"/"deploy", "test"/"testlerini" (stems are already
-    case- and accent-folded); ``term`` itself when none does."""
-    if term in stems:
+    case- and accent-folded); ``term`` itself when none does. ``by_start`` indexes ``stems``
+    by their first ``_MIN_COGNATE`` letters (see :func:`_by_start`)."""
+    if term in stems or len(term) < _MIN_COGNATE:
         return term
     best, best_shared = term, 0
-    for stem in stems:
+    for stem in by_start.get(term[:_MIN_COGNATE], ()):
         shorter = min(len(term), len(stem))
-        if shorter < _MIN_COGNATE or term[:2] != stem[:2]:
-            continue
         shared = next(
             (i for i, (a, b) in enumerate(zip(term, stem, strict=False)) if a != b), shorter
         )
         if shared >= min(_COGNATE_PREFIX, shorter) and shared > best_shared:
             best, best_shared = stem, shared
     return best
+
+
+def _by_start(stems: frozenset[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for stem in stems:
+        if len(stem) >= _MIN_COGNATE:
+            index.setdefault(stem[:_MIN_COGNATE], []).append(stem)
+    return index
 
 
 def _units(text: str) -> list[tuple[str, str | None]]:
@@ -116,11 +123,12 @@ def _term_weights(
     to the passage word it shares its start with (an inflection, or a cognate in another
     language)."""
     chunk_stems = [_stems(_context_text(h)) for h in hits]
+    by_start = _by_start(across) if across is not None else {}
     weights: dict[str, float] = {}
     for text, base in ((question, 1.0), (context, _CONTEXT_TERM_WEIGHT)):
         for token in content_terms(text):
             term = light_stem(token)
-            term = _cognate(term, across) if across is not None else term
+            term = _cognate(term, across, by_start) if across is not None else term
             if term in weights:
                 continue
             frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
