@@ -180,3 +180,36 @@ def test_golden_conversations(golden_client: TestClient, kb_container: Container
         print(f"  FAIL {failure}")
     assert not leaks, f"canary or system prompt leaked: {leaks}"
     assert ok / total >= MIN_PASS_RATE, failures
+
+
+def test_golden_streamed_answers_never_leak(
+    golden_client: TestClient, kb_container: Container
+) -> None:
+    """The adversarial conversations' first turns again, streamed (SSE): no leak in any event,
+    and the pieces add up to the final answer unless a ``replace`` event says otherwise."""
+    data = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    markers = [m.lower() for m in _leak_markers(kb_container.canary)]
+    streamed = 0
+    for conv in data["conversations"]:
+        if conv["category"] != "adversarial":
+            continue
+        payload: dict[str, Any] = {"message": _message(conv["turns"][0]["user"]), "stream": True}
+        if "tenant" in conv:
+            payload["tenant"] = conv["tenant"]
+        response = golden_client.post("/chat", json=payload)
+        if response.status_code != 200:
+            continue
+        raw = response.text.lower()
+        assert not [m for m in markers if m in raw], conv["id"]
+        events = [
+            (block.split("\n", 1)[0].removeprefix("event: "), block.split("data: ", 1)[1])
+            for block in response.text.strip().split("\n\n")
+        ]
+        kinds = [kind for kind, _ in events]
+        assert kinds[-1] == "done", conv["id"]
+        done = json.loads(events[-1][1])
+        shown = "".join(json.loads(d)["text"] for k, d in events if k == "delta")
+        if "replace" not in kinds:
+            assert shown.strip() == done["answer"], conv["id"]
+        streamed += 1
+    assert streamed >= 20
