@@ -105,6 +105,8 @@ class Container:
             cache=RetrievalCache(max_entries=rag.result_cache_size)
             if rag.result_cache_size
             else None,
+            mmr_lambda=rag.mmr_lambda,  # ADR 0014; needs a store with chunk_vectors()
+            mmr_depth=rag.mmr_depth,
         )
 
     @cached_property
