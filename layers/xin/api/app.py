@@ -17,7 +17,7 @@ from xin.config import Settings, load_settings
 from xin.deps import Container
 from xin.observability import observe_app
 from xin.observability.logging import configure_logging
-from xin.observability.metrics import HttpMetrics
+from xin.observability.metrics import HttpMetrics, UnpublishedHttpMetrics
 
 CHANNEL_ROUTE_GROUPS = (
     "webhook_telegram",
@@ -59,7 +59,7 @@ def create_app(
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.container = container or Container(settings)
-    app.state.metrics = HttpMetrics()
+    app.state.metrics = HttpMetrics() if "metrics" in routes else UnpublishedHttpMetrics()
     observe_app(app)  # business-metric sink; OTLP tracing when configured
     install_security(app, settings, app.state.container, app.state.metrics)
     for group in ROUTE_GROUPS:  # fixed order keeps the schema stable

@@ -62,3 +62,20 @@ def test_app_sinks_go_away_with_their_app() -> None:
     del metrics
     gc.collect()
     assert alive() is None
+
+
+def test_an_app_without_the_metrics_route_builds_no_prometheus_registry() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tempfile\n"
+        "from xin.api.app import create_app\n"
+        "from xin.config import load_settings\n"
+        "app = create_app(load_settings(data_dir=tempfile.mkdtemp()), routes=('health',))\n"
+        "assert app.state.metrics.registry is None\n"
+        "print('prometheus_client' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
