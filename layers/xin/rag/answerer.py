@@ -9,14 +9,14 @@ question is not "covered" just because it names the subject of every document.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from xin.domain import Answer, Citation, SearchHit, Turn
 from xin.rag.focus import is_frame_word, question_and_context
 from xin.rag.messages import dont_know, other_language_note
-from xin.rag.text import content_terms, light_stem, split_sentences, words
+from xin.rag.sentences import units
+from xin.rag.text import content_terms, light_stem, words
 
 _COMMON_TERM_WEIGHT = 0.25
 _FRAME_TERM_WEIGHT = 0.05  # framing words only break ties
@@ -27,10 +27,6 @@ _MIN_SENTENCE_WORDS = 3
 _SNIPPET_CHARS = 240
 _MIN_POOL_COVERAGE = 0.67
 _NEIGHBOUR_BONUS = 0.35
-_CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.DOTALL)
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-# Lines that start a block of their own: list item, heading, table row, quote.
-_BLOCK_START = re.compile(r"^\s*(?:[-*+>#|]|\d+[.)]\s)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,40 +70,6 @@ def _by_start(stems: frozenset[str]) -> dict[str, list[str]]:
         if len(stem) >= _MIN_COGNATE:
             index.setdefault(stem[:_MIN_COGNATE], []).append(stem)
     return index
-
-
-def _units(text: str) -> list[tuple[str, str | None]]:
-    """Prose sentences, each with the code block that follows it (if it introduces one).
-
-    Code is never quoted on its own, but "Install the chart with:" keeps its command.
-    """
-    units: list[tuple[str, str | None]] = []
-    position = 0
-    for block in _CODE_BLOCK.finditer(text):
-        units.extend((s, None) for s in _prose(text[position : block.start()]))
-        if units and units[-1][0].rstrip().endswith(":") and units[-1][1] is None:
-            units[-1] = (units[-1][0], block.group(0).strip())
-        position = block.end()
-    units.extend((s, None) for s in _prose(text[position:]))
-    return units
-
-
-def _prose(text: str) -> list[str]:
-    return [s for s in split_sentences(_unwrap(text)) if not _TABLE_RULE.match(s)]
-
-
-def _unwrap(text: str) -> str:
-    """Join hard-wrapped lines of a paragraph ("arrives at our\nwarehouse."), so a sentence is
-    never cut at a line break; list items, headings, tables and blank lines stay apart."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        previous = lines[-1] if lines else ""
-        joinable = previous.strip() and not re.match(r"\s*[#|]", previous)
-        if joinable and line.strip() and not _BLOCK_START.match(line):
-            lines[-1] = f"{previous.rstrip()} {line.strip()}"
-        else:
-            lines.append(line)
-    return "\n".join(lines)
 
 
 def _term_weights(
@@ -258,7 +220,7 @@ class ExtractiveAnswerer:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
             context = _stems(f"{hit.document_title} {hit.chunk.heading}")
-            for position, (sentence, code) in enumerate(_units(hit.chunk.text)):
+            for position, (sentence, code) in enumerate(units(hit.chunk.text)):
                 if len(words(sentence)) < _MIN_SENTENCE_WORDS:
                     continue
                 stems = _stems(sentence)
