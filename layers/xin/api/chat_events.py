@@ -17,6 +17,7 @@ a failure before any text (a store outage, say) is still an ordinary HTTP error.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import queue
 import re
@@ -67,7 +68,11 @@ class ReplyStream:
             except Exception as exc:  # reported as an HTTP error or an ``error`` event
                 events.put(("error", exc))
 
-        threading.Thread(target=run, name="xin-chat-stream", daemon=True).start()
+        # The request's context (request id for logs, tracing) goes with the turn.
+        context = contextvars.copy_context()
+        threading.Thread(
+            target=context.run, args=(run,), name="xin-chat-stream", daemon=True
+        ).start()
         first = events.get()
         if first[0] == "error":
             raise first[1]
