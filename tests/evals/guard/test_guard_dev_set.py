@@ -67,7 +67,7 @@ def test_heldout_split_in_languages_with_a_lexicon(rows: list[dict[str, Any]]) -
 def test_technical_text_false_alarms(rows: list[dict[str, Any]]) -> None:
     tech = [r for r in rows if r["category"] == "benign_technical"]
     _, fpr = _rates(evaluate_guard(tech))
-    assert fpr <= 0.08, fpr  # measured 6.4%: rule hits on auth/token prose (ADR 0003)
+    assert fpr <= 0.06, fpr  # measured 4.5%: rule hits on auth/token prose (ADR 0003)
 
 
 def test_languages_without_a_lexicon_never_false_alarm(rows: list[dict[str, Any]]) -> None:

@@ -15,9 +15,10 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"(?:pastebin|requestbin|webhook\.site|ngrok|burpcollaborator|interactsh)\S*",
     ),
     "tool": (
-        r"(?:send|post|http|fetch|curl|wget|exec|shell|run|delete|remove|write|upload|"
+        # Not inside a dotted configuration path (``auth.jwt.jwks_url`` is a setting).
+        r"(?<!\.)(?:send|post|http|fetch|curl|wget|exec|shell|run|delete|remove|write|upload|"
         r"download|email|mail|transfer|browse|open|read|list)_[a-z_]+",
-        r"[a-z]+_(?:email|mail|post|get|request|file|files|message|webhook|upload|"
+        r"(?<![.\w])[a-z]+_(?:email|mail|post|get|request|file|files|message|webhook|upload|"
         r"command|shell|url|browse)",
     ),
     "jailbreak": (
@@ -77,7 +78,8 @@ TERMS: dict[str, tuple[str, ...]] = {
         r"percent[- ]encod\w*",
     ),
     "url_param": (
-        r"\?[\w-]+=\{?[\w.$%{}\[\]<>-]*",
+        # A query string attached to a URL or path, not a parameter named in prose.
+        r"(?<=[\w/])\?[\w-]+=\{?[\w.$%{}\[\]<>-]*",
         r"!\[[^\]]*\]\(",
         r"<img\b",
     ),
