@@ -18,6 +18,7 @@ do not refuse the load generator's single IP.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import signal
@@ -86,8 +87,22 @@ def sample_docs(target: Path, docs: Path = DOCS) -> Path:
     return target
 
 
-def prepare_kb(cache: Path = DEFAULT_CACHE, *, seed: Path | None = REPO / ".xin") -> Path:
-    """The cached data dir with the sample KB, refreshed from ``docs/``; returns its path."""
+def prepare_kb(
+    cache: Path = DEFAULT_CACHE, *, seed: Path | None = REPO / ".xin", copy_to: Path | None = None
+) -> Path:
+    """The cached data dir with the sample KB, refreshed from ``docs/`` (and copied to
+    ``copy_to`` when given, so a server never writes to the cache); returns the path."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / ".lock").open("w") as lock:  # one refresh or copy at a time (load + bench)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        kb = _refresh_kb(cache, seed)
+        if copy_to is None:
+            return kb
+        shutil.copytree(kb, copy_to)
+        return copy_to
+
+
+def _refresh_kb(cache: Path, seed: Path | None) -> Path:
     kb = cache / "kb"
     if not (kb / "xin.db").exists() and seed is not None and (seed / "xin.db").exists():
         shutil.copytree(seed, kb, dirs_exist_ok=True)
@@ -144,16 +159,6 @@ def serve(data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[Serv
             process.wait()
 
 
-@contextmanager
-def serve_copy(kb: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """``serve`` over a temporary copy of ``kb`` (the cache is never written to)."""
-    with tempfile.TemporaryDirectory(prefix="xin-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
-        shutil.copytree(kb, data_dir)
-        with serve(data_dir, env) as server:
-            yield server
-
-
 def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds the context managers: the server is stopped
 
@@ -167,12 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     if not command:
         parser.error("give the command to run after --")
     signal.signal(signal.SIGTERM, _terminate)
-    kb = prepare_kb(args.cache)
-    with serve_copy(kb) as server:
-        print(f"xin serve ready at {server.url} (pid {server.pid})", file=sys.stderr)
-        filled = [a.replace("{url}", server.url).replace("{pid}", str(server.pid)) for a in command]
-        env = {**os.environ, "LOAD_HOST": server.url, "XIN_BENCH_SERVER_PID": str(server.pid)}
-        return subprocess.run(filled, env=env, check=False).returncode
+    with tempfile.TemporaryDirectory(prefix="xin-bench-") as tmp:
+        data_dir = prepare_kb(args.cache, copy_to=Path(tmp) / "data")
+        with serve(data_dir) as server:
+            print(f"xin serve ready at {server.url} (pid {server.pid})", file=sys.stderr)
+            filled = [
+                a.replace("{url}", server.url).replace("{pid}", str(server.pid)) for a in command
+            ]
+            env = {**os.environ, "LOAD_HOST": server.url, "XIN_BENCH_SERVER_PID": str(server.pid)}
+            return subprocess.run(filled, env=env, check=False).returncode
 
 
 if __name__ == "__main__":
