@@ -18,7 +18,9 @@ import statistics
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 
@@ -41,7 +43,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> dict[str, float]:
+def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> dict[str, Any]:
     local = threading.local()
 
     def client() -> httpx.Client:
@@ -50,17 +52,17 @@ def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> d
         c: httpx.Client = local.client
         return c
 
-    def one(i: int) -> tuple[float, bool]:
+    def one(i: int) -> tuple[float, str]:
         started = time.perf_counter()
         try:
             question = QUESTIONS[i % len(QUESTIONS)]
             if unique:  # defeat every cache: each request is a new text
                 question = f"{question} ({i} {time.perf_counter_ns()})"
             response = client().post("/chat", json={"message": question})
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        return (time.perf_counter() - started) * 1000, ok
+            outcome = str(response.status_code)
+        except httpx.HTTPError as exc:
+            outcome = type(exc).__name__
+        return (time.perf_counter() - started) * 1000, outcome
 
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, range(max(warmup, concurrency))))  # every worker opens its client
@@ -68,11 +70,12 @@ def run(host: str, iters: int, concurrency: int, warmup: int, unique: bool) -> d
         results = list(pool.map(one, range(iters)))
         wall = time.perf_counter() - started
     latencies = sorted(ms for ms, _ in results)
-    errors = sum(not ok for _, ok in results)
+    failed = Counter(outcome for _, outcome in results if outcome != "200")
     return {
         "requests": iters,
         "concurrency": concurrency,
-        "errors": errors,
+        "errors": sum(failed.values()),
+        "errors_by_status": dict(failed),  # HTTP status or exception name
         "avg_ms": statistics.fmean(latencies),
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
@@ -89,13 +92,14 @@ def _levels(text: str) -> list[int]:
     return levels
 
 
-def _line(figures: dict[str, float]) -> str:
+def _line(figures: dict[str, Any]) -> str:
     return (
         f"/chat x{figures['requests']} @ {figures['concurrency']} concurrent"
         f"{' (unique questions)' if figures['unique'] else ''}: "
         f"avg {figures['avg_ms']:.1f} ms · p50 {figures['p50_ms']:.1f} · "
         f"p95 {figures['p95_ms']:.1f} · p99 {figures['p99_ms']:.1f} ms · "
         f"{figures['rps']:.1f} req/s · errors {figures['errors']}"
+        f" {figures['errors_by_status'] or ''}"
     )
 
 

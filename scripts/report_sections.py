@@ -15,6 +15,13 @@ from scripts.report_targets import step_result
 Section = Callable[[Mapping[str, Any], Mapping[str, str]], list[str]]
 
 
+def _errors(run: Mapping[str, Any]) -> str:
+    """The error count, with its HTTP statuses (or exception names) when perf_bench gave them."""
+    by_status = run.get("errors_by_status")
+    detail = ", ".join(f"{k}: {v}" for k, v in by_status.items()) if by_status else ""
+    return f"{fmt(run.get('errors'))} ({detail})" if detail else fmt(run.get("errors"))
+
+
 def chat(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     lines = ["## Chat latency", ""]
     lines += [
@@ -33,7 +40,7 @@ def chat(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
                     label,
                     run.get("concurrency"),
                     run.get("requests"),
-                    run.get("errors"),
+                    _errors(run),
                     run.get("p50_ms"),
                     run.get("p95_ms"),
                     run.get("p99_ms"),
