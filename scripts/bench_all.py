@@ -31,7 +31,6 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "docs" / "benchmarks.json"
 REPORT = REPO / "docs" / "benchmarks.md"
 PLOTS = REPO / "docs" / "benchmarks"
-WORK = REPO / "build" / "bench"
 PY = sys.executable
 SERVER = [PY, "-m", "tests.load.server", "--"]
 
@@ -88,7 +87,7 @@ def plan(quick: bool, soak: bool) -> list[Step]:
         Step(
             "load",
             "tests/load/locustfile.py",  # ~90 s
-            ["-m", "tests.load.run_load", "--json", "--results", str(WORK / "load")],
+            ["-m", "tests.load.run_load", "--json", "--results", "build/bench/load"],
             300,
             server=True,
             env={
@@ -181,7 +180,7 @@ def _env(step: Step) -> dict[str, str]:
 def run_step(step: Step) -> dict[str, Any]:
     command = [*(SERVER if step.server else []), PY, *step.argv]
     shown = " ".join(a.replace(PY, "python") for a in command)
-    entry: dict[str, Any] = {"command": shown, "started": now()}
+    entry: dict[str, Any] = {"command": shown, "started": now(), "load_1m": os.getloadavg()[0]}
     if not (REPO / step.script).exists():
         return entry | {"status": "missing", "error": f"{step.script} not found", "result": None}
     started = time.perf_counter()
@@ -286,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     if only - {s.name for s in steps}:
         parser.error(f"unknown steps: {sorted(only - {s.name for s in steps})}")
     previous = json.loads(args.results.read_text()) if only and args.results.exists() else {}
+    for entry in previous.get("steps", {}).values():  # kept steps name the run they came from
+        entry.setdefault("commit", previous.get("stamp", {}).get("commit", "unknown"))
     load_before = os.getloadavg()[0]
     results: dict[str, Any] = {
         "schema": 1,

@@ -110,6 +110,7 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
                 name,
                 entry.get("status", "?"),
                 fmt(entry.get("seconds")),
+                fmt(entry.get("load_1m")),
                 f"{entry.get('started', '?')} `{str(entry.get('commit', head))[:10]}`",
                 f"`{entry.get('command', '')}`",
                 str(detail).replace("\n", " ")[:160],
@@ -118,7 +119,10 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
     return [
         "## Steps",
         "",
-        *table(["step", "status", "seconds", "run (UTC, commit)", "command", "note"], rows),
+        *table(
+            ["step", "status", "seconds", "load (1 min)", "run (UTC, commit)", "command", "note"],
+            rows,
+        ),
     ]
 
 
