@@ -145,3 +145,19 @@ def test_locust_runs_the_weighted_scenarios_of_the_mixed_profile() -> None:
 def test_locust_runs_only_the_ingest_scenario_of_the_ingest_profile() -> None:
     _needs_locust()
     assert _locust_user_classes({"LOAD_PROFILE": "ingest"}) == {"IngestUser": 1}
+
+
+def test_rss_growth_compares_the_last_minute_with_the_first_after_warm_up() -> None:
+    from tests.load.soak import rss_growth
+
+    # warm-up spike (ignored), then 100 MiB for a minute, creeping to 112 MiB by the end
+    samples = [(5.0, 300.0), (20.0, 90.0)]
+    samples += [(30.0 + 10 * i, 100.0) for i in range(7)]
+    samples += [(250.0, 111.0), (270.0, 112.0), (290.0, 112.0), (300.0, 113.0)]
+    figures = rss_growth(samples, warmup_s=30)
+    assert figures["baseline_mb"] == 100.0
+    assert figures["final_mb"] == 112.0
+    assert figures["growth_pct"] == 12.0
+    assert figures["peak_mb"] == 300.0
+    with pytest.raises(ValueError, match="no RSS samples"):
+        rss_growth([], warmup_s=30)
