@@ -126,7 +126,11 @@ class ActionEngine:
         if not allowed:
             return None  # no tools to offer: no model call at all
         tools = self._registry.tool_specs(allowed)  # only what this tenant/channel may use
-        return chooser.choose(ctx, tools, lambda name, raw: self.invoke(name, raw, ctx))
+        try:
+            return chooser.choose(ctx, tools, lambda name, raw: self.invoke(name, raw, ctx))
+        except Exception as exc:  # routing must not block answering: fall back to the answer
+            get_logger().warning("action chooser failed", extra={"error": type(exc).__name__})
+            return None
 
     def request(self, name: str, raw: dict[str, Any], ctx: ActionContext) -> str | None:
         """Run ``name`` (or propose it, when it has side effects): the user-facing reply, or

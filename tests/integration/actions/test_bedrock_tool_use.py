@@ -265,6 +265,16 @@ def test_other_models_get_tool_results_without_the_claude_only_status(
     assert "status" not in result and result["toolUseId"] == "tooluse_1"
 
 
+def test_a_failing_model_call_falls_back_to_answering(
+    tmp_path: Path, bedrock: tuple[Any, Stubber]
+) -> None:
+    client, stubber = bedrock
+    s = Setup(tmp_path, client)
+    stubber.add_client_error("converse", "AccessDeniedException", http_status_code=403)
+    assert s.engine.handle(ctx("please open a ticket")) is None  # the RAG answer follows
+    assert s.http.calls == [] and s.outcomes() == []
+
+
 def test_bedrock_settings_wire_the_model_chooser_and_the_local_default_keeps_rules(
     tmp_path: Path,
 ) -> None:
