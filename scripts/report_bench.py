@@ -71,7 +71,7 @@ def _stamp(results: Mapping[str, Any]) -> list[str]:
     if isinstance(load, Mapping):
         rows.append(
             [
-                "load average (1 min) before / after",
+                "load average (1 min) before / after the last run (per step: see Steps)",
                 f"{fmt(load.get('before'))} / {fmt(load.get('after'))}",
             ]
         )
