@@ -2,8 +2,9 @@
 
 One table, string keys ``pk``/``sk`` and ``expires_at`` (epoch seconds) as its TTL attribute:
 
-* pending confirmation: ``pk = "session#<tenant>#<session>"``, ``sk = "pending"``; taken with
-  one ``DeleteItem(ReturnValues=ALL_OLD)``, so two workers can never both run a confirmation;
+* pending confirmation: ``pk = "session#<tenant>#<session>"``, ``sk = "pending"``; looked up
+  with a consistent read and taken with ``DeleteItem(ReturnValues=ALL_OLD)``, so two workers
+  can never both run a confirmation;
 * hand-off mark: same ``pk``, ``sk = "handoff"``, expires after ``handoff_ttl_s``;
 * audit record: ``pk = "audit#<tenant>"``, ``sk = "<at>#<ns>#<random>"`` (time-ordered),
   parameters already redacted by the engine, expiring after ``audit_retention_days``.
@@ -93,11 +94,12 @@ class DynamoDbActionState:
         )
 
     def pop_pending(self, tenant: str, session_id: str, now: float) -> Pending | None:
-        old = self._call(
-            "delete_item",
-            Key={**_session(tenant, session_id), SORT_KEY: {"S": "pending"}},
-            ReturnValues="ALL_OLD",
-        ).get("Attributes")
+        key = {**_session(tenant, session_id), SORT_KEY: {"S": "pending"}}
+        # Almost every message has nothing pending: a read (a fifth of a write's price on
+        # demand) answers that; the delete that claims a pending item stays atomic.
+        if not self._call("get_item", Key=key, ConsistentRead=True).get("Item"):
+            return None
+        old = self._call("delete_item", Key=key, ReturnValues="ALL_OLD").get("Attributes")
         if not old:
             return None
         expires = float(old["expires"]["N"])
