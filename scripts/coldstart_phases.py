@@ -31,14 +31,18 @@ def mark(name):
     marks.append((name, time.perf_counter(), time.process_time()))
 mark("start")
 import aws_lambda_powertools, xin.observability.lambda_runtime; mark("powertools + runtime")
-import xin.config; mark("import settings (pydantic)")
-settings = xin.config.load_settings(); mark("load settings")
-import xin.deps; mark("import xin.deps (numpy)")
-container = xin.deps.Container(settings)
 function = sys.argv[1]
-if function == "health":
-    container.store.ping(); mark("store + ping")
-elif function == "chat":
+if function == "health":  # as xin.lambda_app._light_app with the SQLite store
+    from xin.lambda_health import health_config, sqlite_ping
+    config = health_config(); mark("read its settings (no pydantic)")
+    from xin.observability.logging import get_logger, install_log_redaction
+    install_log_redaction(config.log_redaction); get_logger().info("warm"); mark("log redaction")
+    sqlite_ping(config.sqlite_path)(); mark("store + ping")
+    function = ""
+else:
+    import xin.config; settings = xin.config.load_settings(); mark("import + load settings")
+    import xin.deps; container = xin.deps.Container(settings); mark("container")
+if function == "chat":
     import mangum, fastapi; mark("import fastapi + mangum")
     from xin.api.app import create_app
     create_app(settings, routes=("chat",), container=container); mark("create app (routes)")
