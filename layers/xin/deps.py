@@ -169,6 +169,8 @@ class Container:
             canary=self.canary,
             system_prompt=system_prompt,
             check_grounding=hosted,
+            # The cached query embedder: the guard's vector is the one retrieval reuses.
+            embedder=self.embedder if self.settings.guard.semantic else None,
         )
 
     @cached_property

@@ -26,6 +26,13 @@ DatasetOption = Annotated[
     Path, typer.Option("--dataset", help="JSON Lines dataset.", exists=True, dir_okay=False)
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+SemanticFlag = Annotated[
+    bool,
+    typer.Option(
+        "--semantic/--no-semantic",
+        help="Also score with the configured embedding model, as chat does (guard.semantic).",
+    ),
+]
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -48,6 +55,17 @@ def _quiet_guard_logs() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(previous)
+
+
+def _chat_embedder(enabled: bool) -> Any:
+    """The embedder chat's guard uses for its semantic opinion, or None (ADR 0003)."""
+    if not enabled:
+        return None
+    from xin.config import load_settings
+    from xin.deps import Container
+
+    settings = load_settings()
+    return Container(settings).embedder if settings.guard.semantic else None
 
 
 def _lines(path: Path | None) -> Iterator[tuple[int, str]]:
@@ -102,12 +120,13 @@ def guard_check(
     chunk: Annotated[
         bool, typer.Option("--chunk", help="Score as document chunks (ingestion profile).")
     ] = False,
+    semantic: SemanticFlag = True,
 ) -> None:
     """Score messages: {"id","text"} → {"id","blocked","score","reasons"}."""
     from xin.guard.chunk import scan_chunk
     from xin.guard.input_guard import InputGuard
 
-    guard = InputGuard()
+    guard = InputGuard(embedder=None if chunk else _chat_embedder(semantic))
 
     def handle(record: dict[str, Any]) -> dict[str, Any]:
         verdict = scan_chunk(record["text"]) if chunk else guard.check(record["text"])
@@ -178,6 +197,7 @@ def eval_guard(
     mode: Annotated[
         str, typer.Option("--mode", help="input | chunk | auto (chunk for document rows).")
     ] = "input",
+    semantic: SemanticFlag = True,
 ) -> None:
     """TPR / FPR of the guard on a labelled set (label 1 = attack, 0 = benign), with
     per-language, per-category and per-split breakdowns where those fields exist."""
@@ -195,7 +215,8 @@ def eval_guard(
         except ValueError as exc:
             errors.append({"id": row.get("id"), "error": str(exc)})
     with _quiet_guard_logs():
-        report = evaluate_guard(valid, mode=mode)  # type: ignore[arg-type]
+        embedder = _chat_embedder(semantic and mode != "chunk")
+        report = evaluate_guard(valid, mode=mode, embedder=embedder)  # type: ignore[arg-type]
     result = {"dataset": str(dataset), "mode": mode, **report.as_dict(), "errors": errors}
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))

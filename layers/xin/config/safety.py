@@ -56,6 +56,9 @@ class GuardSettings(_Section):
     ignore_reasons: list[str] = Field(default_factory=list)
     scan_documents: bool = True  # flag suspicious chunks at ingestion (metadata)
     output_check: bool = True  # canary / prompt overlap / secrets / PII / grounding
+    # Second opinion from the retrieval embedding of the message (ADR 0003): one dot product
+    # when the embedder is the model the shipped weights were trained for, else ignored.
+    semantic: bool = True
     # The canary comes from this secret when set; otherwise it is generated once and kept in
     # ``<data_dir>/guard-canary`` (or per process when the data dir is read-only).
     canary_secret: str | None = None

@@ -31,9 +31,10 @@ from xin.guard.input_guard import InputGuard
 from xin.guard.output_guard import OutputGuard, grounded_fallback
 from xin.guard.policy import GuardPolicy
 from xin.guard.refusals import NO_SOURCES, normalise_language, refusal_message
-from xin.guard.verdict import GuardVerdict
+from xin.guard.verdict import LEARNED, GuardVerdict
 from xin.observability.counters import record_guard_block, record_metric
 from xin.observability.logging import get_logger
+from xin.ports import Embedder
 from xin.redaction.detect import detect_pii
 from xin.redaction.policy import RedactionPolicy
 from xin.redaction.redactor import Redactor
@@ -100,6 +101,7 @@ class SafetyService:
         canary: str,
         system_prompt: str = "",
         check_grounding: bool = False,
+        embedder: Embedder | None = None,
     ) -> None:
         self._guard = guard
         self._redaction = redaction
@@ -107,7 +109,7 @@ class SafetyService:
         self._canary = canary
         self._key = hashlib.sha256(f"xin-redaction|{canary}".encode()).digest()
         self._check_grounding = check_grounding
-        self._input = InputGuard(guard.policy())
+        self._input = InputGuard(guard.policy(), embedder=embedder if guard.semantic else None)
         self._output = OutputGuard(system_prompt, canary)
         # Every tenant's policy is built now: a bad override fails at start-up, not mid-chat.
         self._policies: dict[str, GuardPolicy] = {
@@ -135,7 +137,7 @@ class SafetyService:
             joined = self._input.check(f"{previous}\n{message}", policy)
             if joined.blocked:
                 verdict = joined
-        category = verdict.reasons[0] if verdict.reasons else "other"
+        category = _category(verdict.reasons)
         if verdict.flagged:
             record_metric(GUARD_FLAGS, 1, "Count", {"category": category})
         if not verdict.blocked:
@@ -251,3 +253,10 @@ def _without_secrets(answer: Answer, redactor: SessionRedactor) -> Answer:
 def _cited_texts(citations: Sequence[Citation], hits: Sequence[SearchHit]) -> list[str]:
     by_id = {h.chunk.chunk_id: h.chunk.text for h in hits}
     return [by_id.get(c.chunk_id, c.snippet) for c in citations]
+
+
+def _category(reasons: Sequence[str]) -> str:
+    """The metric category of a verdict: the strongest named attack family; the learned
+    scorers' reason only when no rule fired (it says *that*, not *what*)."""
+    named = [r for r in reasons if r != LEARNED]
+    return named[0] if named else (reasons[0] if reasons else "other")
