@@ -100,19 +100,23 @@ class InputGuard:
         policy: GuardPolicy | None = None,
         *,
         embedding: npt.ArrayLike | None = None,
+        semantic: bool = True,
     ) -> GuardVerdict:
         """Score ``text``. ``embedding``: its query vector from the model the semantic
         weights were trained for, if the caller already has it (else the embedder given
-        to the constructor computes it, when it matches)."""
+        to the constructor computes it, when it matches). ``semantic=False``: rules and
+        n-grams only, no embedding computed (a re-check of text joined with an earlier turn)."""
         policy = policy or self._policy
         oversized = len(text) > policy.max_chars
         signals = analyse(text[: policy.max_chars], chunk=False)
         scorer = load_semantic()
-        if embedding is None and self._embedder is not None and self.semantic_enabled():
+        if not semantic:
+            embedding = None
+        elif embedding is None and self._embedder is not None and self.semantic_enabled():
             embedding = self._embedder.embed_query(text[: policy.max_chars])
         if scorer is not None and embedding is not None:
-            semantic = scorer.signal(embedding)
-            signals[LEARNED] = max(signals.get(LEARNED, 0.0), semantic)
+            opinion = scorer.signal(embedding)
+            signals[LEARNED] = max(signals.get(LEARNED, 0.0), opinion)
         verdict = verdict_from_scores(text, signals, policy, oversized=oversized)
         log_verdict("input", text, verdict)
         return verdict

@@ -134,7 +134,9 @@ class SafetyService:
         verdict = self._input.check(message, policy)
         previous = next((t.text for t in reversed(history) if t.role == "user"), "")
         if not verdict.blocked and previous and previous != BLOCKED_PLACEHOLDER:
-            joined = self._input.check(f"{previous}\n{message}", policy)
+            # Payload split across turns; the joined text is never retrieved, so its
+            # embedding would be a second model call on the hot path: rules + n-grams only.
+            joined = self._input.check(f"{previous}\n{message}", policy, semantic=False)
             if joined.blocked:
                 verdict = joined
         category = _category(verdict.reasons)
