@@ -42,12 +42,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.mark.slow
 @needs_locust
-def test_mixed_profile_for_five_seconds_without_failures(server: Server, tmp_path: Path) -> None:
+def test_mixed_profile_for_a_few_seconds_without_failures(server: Server, tmp_path: Path) -> None:
     config = LoadConfig(
         host=server.url,
         users=5,
         spawn_rate=5,
-        duration_s=5,
+        duration_s=8,
         profile="mixed",
         weights={"chat": 3, "ingest": 1, "health": 1},
     )
@@ -55,12 +55,12 @@ def test_mixed_profile_for_five_seconds_without_failures(server: Server, tmp_pat
 
     assert (tmp_path / "locust_stats.csv").exists()
     total = summary["total"]
-    assert total["requests"] > 0
-    assert total["failures"] == 0, summary["requests"]
+    assert total["requests"] > 0, summary
+    assert total["failures"] == 0, summary
     names = set(summary["requests"])
-    assert "/chat" in names
-    assert names & {"/ingest (json)", "/ingest (upload)"}
-    assert names & {"/health", "/metrics"}
+    assert "/chat" in names, summary
+    assert names & {"/ingest (json)", "/ingest (upload)"}, summary
+    assert names & {"/health", "/metrics"}, summary
     assert total["p95_ms"] is not None and total["p95_ms"] >= total["median_ms"]
     assert summary["exit_code"] == 0
 
