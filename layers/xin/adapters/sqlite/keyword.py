@@ -4,7 +4,7 @@ BM25's IDF is zero or below for a term in more than half of the chunks, and FTS5
 to ~1e-6, so such a term adds nothing to any score, yet an OR query containing it makes FTS5
 score every chunk holding it (at 100k chunks a term in every chunk cost ~100 ms of CPU per
 query). Dropping it changes only which near-zero-score chunks can fill the tail of the list.
-Small indexes keep every term: the cost there is negligible (ADR 0014).
+Small indexes keep every term: the cost there is negligible (ADR 0020).
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ class SqliteVectorStore:
             return []
         # numpy's own single-threaded loop, not BLAS: OpenBLAS splits a matrix-vector
         # product over threads that wait for each other when the cores are busy (10k rows:
-        # median 23 ms vs 0.6 ms on a loaded 2-core machine; ADR 0014).
+        # median 23 ms vs 0.6 ms on a loaded 2-core machine; ADR 0020).
         scores = np.einsum("ij,j->i", cached.matrix, np.asarray(vector, dtype=np.float32))
         if filters:
             allowed = self._filtered_rowids(tenant, filters)
