@@ -200,12 +200,16 @@ class ActionEngine:
 
 
 def build_registry(settings: ActionsSettings, http: Any, state: ActionState) -> ActionRegistry:
+    """The built-in actions whose endpoint is configured. An action with nowhere to send its
+    request is not registered, so it is never proposed (a user who confirms a hand-off that
+    cannot happen is worse off than one who gets an answer)."""
     from xin.actions.builtin import handoff_action, lookup_action, ticket_action
 
-    return ActionRegistry(
-        [
-            handoff_action(settings, http, state),
-            ticket_action(settings, http),
-            lookup_action(settings, http),
-        ]
-    )
+    actions = []
+    if settings.handoff_webhook_url:
+        actions.append(handoff_action(settings, http, state))
+    if settings.ticket_webhook_url:
+        actions.append(ticket_action(settings, http))
+    if settings.lookup_url_template:
+        actions.append(lookup_action(settings, http))
+    return ActionRegistry(actions)

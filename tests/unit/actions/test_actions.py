@@ -145,14 +145,29 @@ def test_url_template_is_encoded_and_confined() -> None:
         render_url("https://orders.example/api/{id}", {}, allowed)
 
 
+class BrokenHttp(FakeHttp):
+    """The ticket system is down: every request raises."""
+
+    def request(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
+        raise ConnectionError("ticket system unreachable")
+
+
 def test_a_failing_action_is_told_and_audited(state: ActionState) -> None:
-    settings = SETTINGS.model_copy(update={"ticket_webhook_url": None})
-    eng, _, state = engine(state, settings)
+    eng, _, state = engine(state, http=BrokenHttp())
     eng.handle(ctx("open a ticket"))
     reply = eng.handle(ctx("yes"))
     assert reply is not None and "did not work" in reply
     assert state.audit_log()[-1].outcome == "failed"
-    assert state.audit_log()[-1].detail == "ConfigurationError"
+    assert state.audit_log()[-1].detail == "ConnectionError"
+
+
+def test_an_action_with_no_endpoint_configured_is_never_proposed(state: ActionState) -> None:
+    settings = SETTINGS.model_copy(update={"ticket_webhook_url": None, "handoff_webhook_url": ""})
+    eng, http, state = engine(state, settings)
+    assert eng.registry.names() == ["http_lookup"]
+    assert eng.handle(ctx("open a ticket")) is None  # answered from the documents instead
+    assert eng.handle(ctx("I want to talk to a human")) is None
+    assert eng.handle(ctx("yes")) is None and http.calls == [] and state.audit_log() == []
 
 
 class EchoParams(BaseModel):
