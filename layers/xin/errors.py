@@ -49,10 +49,35 @@ class StoreUnavailable(XinError):
 
 
 class EmbeddingModelMismatch(XinError):
-    """The index was built with another embedding model or dimension."""
+    """The index was built with another embedding model or dimension than the configured one.
 
-    code = "embedding_model_mismatch"
-    http_status = 409
+    A deployment in this state cannot answer (vectors from two models are not comparable),
+    so it is a 503 with a stable code; the message names both models and the remedy.
+    """
+
+    code = "index_model_mismatch"
+    http_status = 503
+
+    def __init__(
+        self,
+        index_model: str,
+        index_dimension: int | None,
+        configured_model: str,
+        configured_dimension: int,
+        remedy: str,
+    ) -> None:
+        built = _model(index_model, index_dimension)
+        wanted = _model(configured_model, configured_dimension)
+        super().__init__(
+            f"the index was built with embedding model {built}, but {wanted} is configured; "
+            f"{remedy}"
+        )
+        self.index_model = index_model
+        self.configured_model = configured_model
+
+
+def _model(model_id: str, dimension: int | None) -> str:
+    return f"'{model_id}' ({dimension if dimension is not None else '?'} dimensions)"
 
 
 class InvalidRequest(XinError):

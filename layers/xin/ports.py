@@ -51,6 +51,11 @@ class VectorStore(Protocol):
         """Bind the index to an embedding model; raise ``EmbeddingModelMismatch`` if it differs."""
         ...
 
+    def check_model(self, model_id: str, dimension: int) -> None:
+        """Read-only: raise ``EmbeddingModelMismatch`` if the index is bound to another model
+        or dimension; do nothing while it is bound to none (nothing was ever indexed)."""
+        ...
+
     def replace_document(
         self, record: DocumentRecord, chunks: Sequence[Chunk], vectors: Matrix
     ) -> None:

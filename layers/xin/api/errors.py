@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from xin.errors import XinError
+from xin.errors import EmbeddingModelMismatch, XinError
 from xin.observability.logging import get_logger
 
 _HTTP_CODES = {
@@ -106,6 +106,8 @@ async def _on_xin(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _public_message(exc: XinError) -> str:
+    if isinstance(exc, EmbeddingModelMismatch):  # names two model ids and the fix: no secrets
+        return exc.message
     if exc.http_status == 503:
         return "A backing service is unavailable. Try again shortly."
     return "Internal error."

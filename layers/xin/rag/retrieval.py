@@ -25,6 +25,7 @@ from xin.rag.caching import RetrievalCache
 from xin.rag.mmr import ChunkVectors, mmr_rerank
 
 Fusion = Literal["convex", "rrf"]
+_UNCHECKED = -1  # no store generation has been checked against the embedder's model yet
 
 
 def reciprocal_rank_fusion(
@@ -78,6 +79,11 @@ def convex_fusion(
 class HybridRetriever:
     """Implements the ``Retriever`` port over any ``VectorStore`` and ``Embedder``.
 
+    Before searching, the store is asked whether its index was built with this embedder's
+    model (``VectorStore.check_model``), once per store ``generation()`` (every query for a
+    store without one, which then caches the answer itself): vectors from another model, even
+    of the same dimension, would rank at random.
+
     With a ``cache``, results are remembered per tenant, normalised query, ``k`` and filters
     for as long as the store's ``generation()`` (bumped by every write) stays the same.
 
@@ -120,11 +126,13 @@ class HybridRetriever:
                 f"{type(store).__name__} does not"
             )
         self._vectors = vectors
+        self._checked_generation = _UNCHECKED
 
     def retrieve(
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
     ) -> list[SearchHit]:
         generation = self._generation()
+        self._check_model(generation)
         if self._cache is not None and generation is not None:
             cached = self._cache.get(tenant, query, k, filters, generation)
             if cached is not None:
@@ -133,6 +141,12 @@ class HybridRetriever:
         if self._cache is not None and generation is not None:
             self._cache.put(tenant, query, k, filters, generation, hits=hits)
         return hits
+
+    def _check_model(self, generation: int | None) -> None:
+        if generation is not None and generation == self._checked_generation:
+            return
+        self._store.check_model(self._embedder.model_id, self._embedder.dimension)
+        self._checked_generation = _UNCHECKED if generation is None else generation
 
     def _generation(self) -> int | None:
         generation = getattr(self._store, "generation", None)

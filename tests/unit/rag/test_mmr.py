@@ -142,9 +142,11 @@ def test_the_retriever_returns_the_other_policy_instead_of_a_copy(
 
 
 class SearchOnly:
-    """A store with the two searches the retriever needs and no ``chunk_vectors``."""
+    """A store with what the retriever needs (the model check and the two searches) and no
+    ``chunk_vectors``."""
 
     def __init__(self, store: SqliteVectorStore) -> None:
+        self.check_model = store.check_model
         self.keyword_search = store.keyword_search
         self.vector_search = store.vector_search
 

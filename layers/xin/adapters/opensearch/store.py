@@ -72,6 +72,8 @@ class OpenSearchVectorStore:
         bulk: BulkLimits | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        binding_ttl_s: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self.alias = alias
@@ -90,6 +92,11 @@ class OpenSearchVectorStore:
             sleep=sleep,
         )
         self._bound = False
+        # (when it was read, the binding): check_model reads the mapping once per TTL, not
+        # once per query; an alias moved by another process is seen within binding_ttl_s.
+        self._binding_ttl_s = binding_ttl_s
+        self._clock = clock
+        self._seen: tuple[float, dict[str, Any]] | None = None
 
     @property
     def pipeline(self) -> str:
@@ -130,14 +137,33 @@ class OpenSearchVectorStore:
                 if _error_type(exc) != "resource_already_exists_exception":
                     raise  # (a concurrent ensure_model that won the race is fine)
             meta = self.binding() or {}
-        wanted = f"{model_id}|{dimension}"
-        found = f"{meta.get('embedding_model')}|{meta.get('dimension')}"
-        if found != wanted:
-            raise EmbeddingModelMismatch(
-                f"index '{self.alias}' was built with embedding model '{found}', but '{wanted}' "
-                "is configured; reindex into a new alias or configure the original model"
-            )
+        self._seen = (self._clock(), meta)
+        self._compare(meta, model_id, dimension)
         self._bound = True
+
+    def check_model(self, model_id: str, dimension: int) -> None:
+        """Read-only ``ensure_model``; the binding read is cached for ``binding_ttl_s``."""
+        seen = self._seen
+        now = self._clock()
+        if seen is None or now - seen[0] >= self._binding_ttl_s:
+            meta = self.binding()
+            if meta is None:  # no index yet: nothing to compare (and nothing to find)
+                return
+            seen = self._seen = (now, meta)
+        self._compare(seen[1], model_id, dimension)
+
+    def _compare(self, meta: dict[str, Any], model_id: str, dimension: int) -> None:
+        bound, bound_dimension = meta.get("embedding_model"), str(meta.get("dimension"))
+        if bound == model_id and bound_dimension == str(dimension):
+            return
+        raise EmbeddingModelMismatch(
+            str(bound) if bound else "unknown",
+            int(bound_dimension) if bound_dimension.isdigit() else None,
+            model_id,
+            dimension,
+            f"rebuild alias '{self.alias}' with the configured model (ingest into a new alias) "
+            "or configure the original model again",
+        )
 
     def current_index(self) -> str | None:
         try:
@@ -181,6 +207,7 @@ class OpenSearchVectorStore:
         return target
 
     def swap_alias(self, old: str, new: str) -> None:
+        self._seen = None
         actions = [
             {"remove": {"index": old, "alias": self.alias}},
             {"add": {"index": new, "alias": self.alias, "is_write_index": True}},

@@ -61,10 +61,13 @@ class SqliteVectorStore:
                     "INSERT INTO meta (key, value) VALUES ('embedding_model', ?)", (wanted,)
                 )
             elif row["value"] != wanted:
-                raise EmbeddingModelMismatch(
-                    f"this index was built with embedding model '{row['value']}', "
-                    f"but '{wanted}' is configured; run 'xin kb reindex' or use a new data dir"
-                )
+                raise _mismatch(row["value"], model_id, dimension)
+
+    def check_model(self, model_id: str, dimension: int) -> None:
+        """Read-only ``ensure_model``: one indexed read (callers cache it per ``generation``)."""
+        rows = self._read("SELECT value FROM meta WHERE key = 'embedding_model'", ())
+        if rows and rows[0]["value"] != f"{model_id}|{dimension}":
+            raise _mismatch(rows[0]["value"], model_id, dimension)
 
     def rebind_model(self, model_id: str, dimension: int) -> None:
         """Bind the index to another model (after ``xin kb reindex`` re-embedded every chunk)."""
@@ -295,3 +298,16 @@ class SqliteVectorStore:
         with self._cache_lock:
             self._cache[tenant] = fresh
         return fresh
+
+
+def _mismatch(bound: str, model_id: str, dimension: int) -> EmbeddingModelMismatch:
+    """``bound`` is the stored ``model|dimension``."""
+    index_model, _, index_dimension = bound.rpartition("|")
+    return EmbeddingModelMismatch(
+        index_model or bound,
+        int(index_dimension) if index_dimension.isdigit() else None,
+        model_id,
+        dimension,
+        "run 'xin kb reindex' to re-embed it with the configured model, "
+        "or configure the original model again",
+    )
