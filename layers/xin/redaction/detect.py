@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 from xin.redaction.addresses import find_addresses
+from xin.redaction.cache import detection_key, shared_cache
 from xin.redaction.credentials import find_credentials
 from xin.redaction.names import find_persons
 from xin.redaction.phones import DEFAULT_REGIONS, find_phones
@@ -56,22 +57,38 @@ def detect_pii(
     types: Collection[PiiType] | None = None,
     *,
     phone_regions: Sequence[str] = DEFAULT_REGIONS,
+    cached: bool = True,
 ) -> list[PiiSpan]:
     """PII spans in ``text`` with offsets into the ORIGINAL string, sorted by position.
 
     ``types`` limits the search (default: every type). Overlaps are resolved before
-    filtering, so a card number inside a JWT never surfaces as a CARD.
+    filtering, so a card number inside a JWT never surfaces as a CARD. Results are reused
+    from the process-wide ``SpanCache`` (keyed by a digest of the text, the detectors run and
+    the phone regions) unless ``cached=False``.
     """
     wanted = frozenset(types) if types is not None else ALL_TYPES
-    folded = fold_same_length(text)
     # Structured types can shadow a wanted one (a card inside a JWT): detect them too,
-    # resolve overlaps, then keep only what was asked for.
-    spans = resolve_overlaps(_raw_spans(folded, wanted | STRUCTURED_TYPES, phone_regions))
+    # resolve overlaps, then keep only what was asked for. Every ``types`` that includes
+    # PERSON and ADDRESS runs the same detectors, so they share one cached result.
+    scanned = wanted | STRUCTURED_TYPES
+    if cached:
+        key = detection_key(text, scanned, phone_regions)
+        spans = shared_cache().get_or_compute(key, lambda: _detect(text, scanned, phone_regions))
+    else:
+        spans = _detect(text, scanned, phone_regions)
+    if wanted >= scanned:
+        return list(spans)
+    return [span for span in spans if span.type in wanted]
+
+
+def _detect(
+    text: str, scanned: frozenset[PiiType], phone_regions: Sequence[str]
+) -> tuple[PiiSpan, ...]:
+    """Every ``scanned`` type's spans after overlap resolution, with canonical keys."""
+    folded = fold_same_length(text)
     out = []
-    for span in spans:
-        if span.type not in wanted:
-            continue
+    for span in resolve_overlaps(_raw_spans(folded, scanned, phone_regions)):
         value = text[span.start : span.end]
         key = canonical(span.type, value) if span.type in ("PERSON", "ADDRESS") else span.key
         out.append(PiiSpan(span.start, span.end, span.type, key or canonical(span.type, value)))
-    return out
+    return tuple(out)

@@ -11,7 +11,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 
 from xin.redaction.spans import PiiType
 
@@ -37,7 +37,7 @@ def fold_same_length(text: str) -> str:
     return text.translate(_TABLE)
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: its keys are raw phone numbers
 def _phonenumbers_e164(value: str) -> str | None:
     import phonenumbers
 

@@ -215,8 +215,11 @@ class SafetyService:
             return _without_secrets(answer, redactor)
         keep: set[tuple[str, str]] = set()
         if settings.keep_cited_pii_in_responses:
+            policy = redactor.policy
             for text in _cited_texts(answer.citations, hits):
-                keep.update(_id(s) for s in detect_pii(text, redactor.policy.enabled))
+                # Same detectors as the output guard's scan of these passages: a cache hit.
+                spans = detect_pii(text, policy.enabled, phone_regions=policy.phone_regions)
+                keep.update(_id(s) for s in spans)
         citations = tuple(
             replace(c, snippet=redactor.mask(c.snippet, keep)) for c in answer.citations
         )
