@@ -169,6 +169,25 @@ class VectorStoreContract:
         with pytest.raises(EmbeddingModelMismatch, match=MODEL):
             store.ensure_model("another-model", 768)
 
+    def test_check_model_refuses_another_model_or_dimension(self, store: VectorStore) -> None:
+        put(store, "t", "d", ["alpha beta"], seed=3)
+        store.check_model(MODEL, DIM)  # the bound model passes
+        for model, dimension in (("another-model", DIM), (MODEL, 2 * DIM)):
+            with pytest.raises(EmbeddingModelMismatch) as refused:
+                store.check_model(model, dimension)
+            assert refused.value.code == "index_model_mismatch"
+            assert f"'{MODEL}' ({DIM} dimensions)" in refused.value.message
+            assert f"'{model}' ({dimension} dimensions) is configured" in refused.value.message
+        store.ensure_model(MODEL, DIM)  # checking never rebinds the index
+
+        class OtherModel(_StaticEmbedder):
+            model_id = "another-model"
+
+        retriever = HybridRetriever(store, OtherModel({"alpha": unit(3)}))
+        with pytest.raises(EmbeddingModelMismatch):
+            retriever.retrieve("t", "alpha", 1)
+        assert HybridRetriever(store, _StaticEmbedder({"alpha": unit(3)})).retrieve("t", "alpha", 1)
+
     def test_query_syntax_in_user_text_is_harmless(self, store: VectorStore) -> None:
         put(store, "t", "d", ["quotes and stars"])
         for nasty in ['"', "NEAR(a b)", "* OR", "a AND (", "-- ;DROP TABLE chunks", '{"x":1}']:

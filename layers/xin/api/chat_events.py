@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from xin.errors import EmbeddingModelMismatch, XinError
+from xin.errors import XinError
 from xin.observability.logging import get_logger
 from xin.services.chat import ChatReply
 
@@ -101,6 +101,4 @@ class ReplyStream:
 def _describe(exc: BaseException) -> dict[str, str]:
     code = exc.code if isinstance(exc, XinError) else "internal_error"
     get_logger().error("chat stream failed", extra={"code": code})
-    if isinstance(exc, EmbeddingModelMismatch):  # retrying cannot help: say what to fix
-        return {"code": code, "message": exc.message}
     return {"code": code, "message": "The answer could not be completed. Try again."}
