@@ -48,7 +48,8 @@ def container(settings: Settings) -> Container:
 
 @pytest.fixture(scope="session")
 def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding the sample knowledge base (docs/), ingested once per session."""
+    """A data dir holding the sample knowledge base (docs/, less what its .xinignore leaves
+    out: the generated benchmark report), ingested once per session like `xin ingest docs/`."""
     data_dir = tmp_path_factory.mktemp("kb")
     kb = Container(load_settings(data_dir=data_dir))
     results = kb.ingestion.ingest_paths([DOCS_DIR], tenant="default")

@@ -3,8 +3,9 @@
     python -m tests.load.server -- python scripts/perf_bench.py --host {url} --json
     python -m tests.load.server --kb build/bench/kb -- python -m tests.load.run_load
 
-Prepares (or refreshes) a cached data dir holding the sample knowledge base — ``docs/``
-without the generated benchmark report — copies it to a temporary data dir, starts
+Prepares (or refreshes) a cached data dir holding the sample knowledge base — ``docs/``,
+whose ``.xinignore`` leaves out the generated benchmark report — copies it to a temporary
+data dir, starts
 ``xin serve`` there on a free port, waits for ``/health``, runs the command with ``{url}``
 and ``{pid}`` replaced (and ``LOAD_HOST``/``XIN_BENCH_SERVER_PID`` set), and stops the
 server whatever happens, also when the command fails or the wrapper is terminated.
@@ -38,8 +39,6 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 DEFAULT_CACHE = REPO / "build" / "bench"
-# Generated from benchmark results: numbers about this machine, not knowledge to answer from.
-EXCLUDED_DOCS = ("benchmarks.md", "benchmarks")
 SERVER_ENV = {
     "APP_ENV": "development",
     "XIN_RATE_LIMIT__PER_IP__RATE": "100000",
@@ -80,45 +79,41 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**env, **SERVER_ENV, **passed, **(extra or {})}
 
 
-def sample_docs(target: Path, docs: Path = DOCS) -> Path:
-    """A copy of ``docs`` without the generated benchmark report."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(docs, target, ignore=shutil.ignore_patterns(*EXCLUDED_DOCS))
-    return target
-
-
 def prepare_kb(
-    cache: Path = DEFAULT_CACHE, *, seed: Path | None = REPO / ".xin", copy_to: Path | None = None
+    cache: Path = DEFAULT_CACHE,
+    *,
+    seed: Path | None = REPO / ".xin",
+    copy_to: Path | None = None,
+    docs: Path = DOCS,
 ) -> Path:
-    """The cached data dir with the sample KB, refreshed from ``docs/`` (and copied to
+    """The cached data dir with the sample KB, refreshed from ``docs`` (and copied to
     ``copy_to`` when given, so a server never writes to the cache); returns the path."""
     cache.mkdir(parents=True, exist_ok=True)
     with (cache / ".lock").open("w") as lock:  # one refresh or copy at a time (load + bench)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        kb = _refresh_kb(cache, seed)
+        kb = _refresh_kb(cache, seed, docs)
         if copy_to is None:
             return kb
         shutil.copytree(kb, copy_to)
         return copy_to
 
 
-def _refresh_kb(cache: Path, seed: Path | None) -> Path:
+def _refresh_kb(cache: Path, seed: Path | None, docs: Path) -> Path:
     kb = cache / "kb"
+    if (cache / "sample-docs").exists():  # a cache built from a filtered copy of docs/
+        shutil.rmtree(cache / "sample-docs")
+        shutil.rmtree(kb, ignore_errors=True)
     if not (kb / "xin.db").exists() and seed is not None and (seed / "xin.db").exists():
         shutil.copytree(seed, kb, dirs_exist_ok=True)
     kb.mkdir(parents=True, exist_ok=True)
-    source = sample_docs(cache / "sample-docs")
-    env = clean_env({"XIN_DATA_DIR": str(kb)})
     started = time.perf_counter()
-    subprocess.run(
-        [*_xin(), "ingest", "--prune", str(source)],
-        env=env,
+    subprocess.run(  # --prune also drops what docs/.xinignore leaves out (e.g. from the seed)
+        [*_xin(), "ingest", "--prune", str(docs)],
+        env=clean_env({"XIN_DATA_DIR": str(kb)}),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    for name in EXCLUDED_DOCS:  # a seed ingested from docs/ itself may hold the report
-        subprocess.run([*_xin(), "kb", "delete", name], env=env, capture_output=True, check=False)
     print(f"sample KB ready in {time.perf_counter() - started:.1f}s: {kb}", file=sys.stderr)
     return kb
 

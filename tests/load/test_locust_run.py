@@ -16,7 +16,9 @@ import pytest
 
 from tests.load import run_load
 from tests.load.scenarios import LoadConfig
-from tests.load.server import Server, clean_env, sample_docs, serve
+from tests.load.server import Server, clean_env, prepare_kb, serve
+from xin.config import load_settings
+from xin.deps import Container
 
 XIN = (sys.executable, "-c", "from xin.cli.main import run; run()")
 DOCUMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
@@ -88,12 +90,22 @@ def test_the_summary_counts_what_the_csv_holds(tmp_path: Path) -> None:
     assert summary["requests"]["/health"]["method"] == "GET"
 
 
-def test_the_sample_kb_leaves_out_the_generated_report(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_the_sample_kb_leaves_out_what_docs_xinignore_names(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    (docs / "benchmarks").mkdir(parents=True)
-    (docs / "fa").mkdir()
-    for name in ("quickstart.md", "benchmarks.md", "benchmarks/latency.png", "fa/faq.md"):
-        (docs / name).write_text("x", encoding="utf-8")
-    copied = sample_docs(tmp_path / "copy", docs)
-    found = sorted(p.relative_to(copied).as_posix() for p in copied.rglob("*") if p.is_file())
-    assert found == ["fa/faq.md", "quickstart.md"]
+    docs.mkdir()
+    (docs / "guide.md").write_bytes((DOCUMENTS / "guide.md").read_bytes())
+    (docs / "benchmarks.md").write_text("# Benchmarks\n\np95 was 412 ms.\n", encoding="utf-8")
+    seed = tmp_path / "seed"  # e.g. `make run`'s .xin, ingested before the report was ignored
+    subprocess.run(
+        [*XIN, "ingest", str(docs)],
+        env=clean_env({"XIN_DATA_DIR": str(seed)}),
+        check=True,
+        capture_output=True,
+    )
+    (docs / ".xinignore").write_text("benchmarks.md\n", encoding="utf-8")
+
+    kb = prepare_kb(tmp_path / "cache", seed=seed, docs=docs)
+
+    store = Container(load_settings(data_dir=kb)).store
+    assert [d.document_id for d in store.list_documents("default")] == ["guide.md"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -14,10 +15,12 @@ from xin.deps import Container
 from xin.services.ingestion import IngestResult, iter_sources
 
 
-def run_ingest(container: Container, paths: list[Path], tenant: str) -> int:
+def run_ingest(
+    container: Container, paths: list[Path], tenant: str, exclude: Sequence[str] = ()
+) -> int:
     """Ingest with a live progress bar; print a summary; return the number of failures."""
     console = Console(stderr=True)
-    total = sum(1 for _ in iter_sources(paths))
+    total = sum(1 for _ in iter_sources(paths, exclude))
     results: list[IngestResult] = []
     started = time.perf_counter()
     with Progress(
@@ -39,7 +42,7 @@ def run_ingest(container: Container, paths: list[Path], tenant: str) -> int:
             rate = f"{len(results) / elapsed:.1f} docs/s · {kib / elapsed:.1f} KB/s"
             progress.update(task, advance=1, rate=rate)
 
-        container.ingestion.ingest_paths(paths, tenant=tenant, on_result=on_result)
+        container.ingestion.ingest_paths(paths, tenant=tenant, on_result=on_result, exclude=exclude)
     _summary(console, results, time.perf_counter() - started)
     return sum(r.status == "failed" for r in results)
 

@@ -81,9 +81,20 @@ def ingest(
     prune: Annotated[
         bool,
         typer.Option(
-            "--prune", help="Delete documents ingested from these directories whose file is gone."
+            "--prune",
+            help="Delete documents ingested from these directories whose file is gone"
+            " or is now left out.",
         ),
     ] = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="GLOB",
+            help="Leave out files matching this gitignore-style pattern, relative to each"
+            " directory (repeatable; added to the directory's .xinignore).",
+        ),
+    ] = None,
 ) -> None:
     """Ingest documents. Unchanged documents are skipped; a bad file never stops the rest."""
     from xin.cli.ingest_view import run_ingest
@@ -96,14 +107,14 @@ def ingest(
         raise typer.Exit(2)
     container = Container(settings)
     chosen_tenant = tenant or settings.default_tenant
-    failed = run_ingest(container, paths, chosen_tenant)
+    failed = run_ingest(container, paths, chosen_tenant, exclude or ())
     if prune:
         from xin.services.kb_sync import prune as prune_missing
 
-        removed = prune_missing(container.store, chosen_tenant, paths)
+        removed = prune_missing(container.store, chosen_tenant, paths, exclude or ())
         for document_id in removed:
             typer.echo(f"pruned {document_id}", err=True)
-        typer.echo(f"pruned {len(removed)} documents whose source is gone", err=True)
+        typer.echo(f"pruned {len(removed)} documents whose source is gone or left out", err=True)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +28,7 @@ from xin.errors import DocumentError, EmptyDocument
 from xin.ports import Embedder, LanguageDetector, Matrix, Vector, VectorStore
 from xin.rag.chunking import chunk_document
 from xin.rag.loaders import SUPPORTED_EXTENSIONS, load_document
+from xin.services.source_ignore import IgnoreRules
 
 IngestStatus = Literal["indexed", "skipped", "failed"]
 SOURCE_PATH = "source_path"  # document metadata: the absolute path a file was ingested from
@@ -141,15 +142,19 @@ class IngestionService:
         *,
         tenant: str,
         on_result: Callable[[IngestResult], None] | None = None,
+        exclude: Sequence[str] = (),
     ) -> list[IngestResult]:
         """Ingest files and directories (recursively, supported types only), in order.
+
+        Files a directory's ``.xinignore`` or an ``exclude`` pattern leaves out are not read
+        (``xin.services.source_ignore``).
 
         The store checks and commits stay on this thread; parsing, chunking and embedding
         run on ``workers`` threads, at most ``2 * workers`` documents in flight."""
         results = []
         pending: deque[tuple[_Job, IngestResult | Future[_Prepared]]] = deque()
         with ThreadPoolExecutor(self._workers, thread_name_prefix="ingest") as pool:
-            for path, source, explicit, root in iter_sources_with_roots(paths):
+            for path, source, explicit, root in iter_sources_with_roots(paths, exclude):
                 job = _Job(source, document_id_for(source), tenant, b"", {})
                 if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                     pending.append((job, job.result("skipped", "unsupported file type")))
@@ -287,23 +292,31 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def iter_sources_with_roots(paths: Iterable[Path]) -> Iterable[tuple[Path, str, bool, Path]]:
+def iter_sources_with_roots(
+    paths: Iterable[Path], exclude: Sequence[str] = ()
+) -> Iterable[tuple[Path, str, bool, Path]]:
     """:func:`iter_sources` with the directory (or file) each source was found under."""
     for root in paths:
-        for path, source, explicit in iter_sources([root]):
+        for path, source, explicit in iter_sources([root], exclude):
             yield path, source, explicit, root
 
 
-def iter_sources(paths: Iterable[Path]) -> Iterable[tuple[Path, str, bool]]:
+def iter_sources(
+    paths: Iterable[Path], exclude: Sequence[str] = ()
+) -> Iterable[tuple[Path, str, bool]]:
     """Files to ingest with their source names and whether they were named explicitly.
 
-    Files inside a directory are named relative to it; hidden files and folders are ignored.
+    Files inside a directory are named relative to it; hidden files and folders are ignored,
+    and so are those the directory's ``.xinignore`` or an ``exclude`` pattern leaves out. A
+    file named explicitly is always a source.
     """
     for root in paths:
         if root.is_dir():
+            rules = IgnoreRules.for_root(root, exclude)
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                if not _hidden(path, root):
-                    yield path, path.relative_to(root).as_posix(), False
+                source = path.relative_to(root).as_posix()
+                if not _hidden(path, root) and not rules.ignored(source):
+                    yield path, source, False
         else:
             yield root, root.name, True
 

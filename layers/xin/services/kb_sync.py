@@ -21,11 +21,15 @@ from xin.services.ingestion import SOURCE_PATH, SOURCE_ROOT, iter_sources
 _DAY = 86_400.0
 
 
-def prune(store: VectorStore, tenant: str, roots: Iterable[Path]) -> list[str]:
+def prune(
+    store: VectorStore, tenant: str, roots: Iterable[Path], exclude: Sequence[str] = ()
+) -> list[str]:
     """Delete documents ingested from ``roots`` (directories) whose file no longer exists
-    there; return their ids. Documents from other directories are never touched."""
+    there or is now left out (``.xinignore``, ``exclude``); return their ids. Documents from
+    other directories are never touched."""
     wanted = {str(root.resolve()) for root in roots if root.is_dir()}
-    present = {str(path.resolve()) for path, _, _ in iter_sources(Path(r) for r in wanted)}
+    sources = iter_sources((Path(r) for r in wanted), exclude)
+    present = {str(path.resolve()) for path, _, _ in sources}
     removed = []
     for record in store.list_documents(tenant):
         root, path = record.metadata.get(SOURCE_ROOT), record.metadata.get(SOURCE_PATH)
