@@ -1,4 +1,4 @@
-"""Run every benchmark, write docs/benchmarks.json, the plots and docs/benchmarks.md.
+"""Run every benchmark, write benchmarks/results.json, the plots and docs/benchmarks.md.
 
     python -m scripts.bench_all                 # make bench: every step (<= 15 min on 2 cores)
     python -m scripts.bench_all --soak          # plus the 5-minute soak
@@ -28,7 +28,7 @@ from typing import Any
 from scripts.report_stamp import commit, now, stamp
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "docs" / "benchmarks.json"
+RESULTS = REPO / "benchmarks" / "results.json"
 REPORT = REPO / "docs" / "benchmarks.md"
 PLOTS = REPO / "docs" / "benchmarks"
 PY = sys.executable

@@ -1,6 +1,6 @@
 """The performance targets of the issues, checked against a benchmark results JSON.
 
-Each target reads one figure from ``docs/benchmarks.json`` (written by
+Each target reads one figure from ``benchmarks/results.json`` (written by
 ``scripts/bench_all.py``); a figure that is absent — the step was missing, failed or timed
 out — gives "not measured", never a verdict.
 """
