@@ -89,6 +89,20 @@ def test_streamed_chat_is_refused_before_the_stream_starts() -> None:
     assert_refusal(response.json()["error"]["message"])
 
 
+@pytest.mark.usefixtures("data_dir")
+def test_ingest_answers_503_and_indexes_nothing() -> None:
+    with client() as http:
+        response = http.post("/ingest", json={"title": "Returns", "text": "Labels are emailed."})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "index_model_mismatch"
+    assert_refusal(response.json()["error"]["message"])
+    built = Container(load_settings())
+    try:
+        assert [d.document_id for d in built.store.list_documents("default")] == ["refunds.md"]
+    finally:
+        built.database.close()
+
+
 def test_the_model_the_index_was_built_with_still_answers(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, embeddings: EmbeddingServer
 ) -> None:
