@@ -5,17 +5,21 @@ remove documents, and ``kb reindex`` moves the index to another embedding model.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.integration.embedding_server import (
+    EmbeddingServer,
+    embed,
+    running_embedding_server,
+)
 from xin.adapters.sqlite.database import Database
 from xin.adapters.sqlite.store import SqliteVectorStore
 from xin.cli.main import app
-from xin.config import load_settings
-from xin.deps import Container
 
 REFUNDS_V1 = "# Refunds\n\nRefunds are paid within 14 days by bank transfer.\n"
 REFUNDS_V2 = "# Refunds\n\nRefunds are paid within 30 days as store credit.\n"
@@ -123,43 +127,109 @@ def test_kb_delete_removes_a_document_and_reports_unknown_ones(kb: Path, data_di
     assert "no such document: shipping.md" in missing.output
 
 
+E5 = "'multilingual-e5-small-q4/384' (384 dimensions)"  # the default model, as errors name it
+QUESTION = "How long until refunds are paid?"
+
+
+@pytest.fixture
+def embeddings() -> Iterator[EmbeddingServer]:
+    """A second, real embedding model: the openai provider against a local server."""
+    with running_embedding_server() as server:
+        yield server
+
+
+def use_model(
+    monkeypatch: pytest.MonkeyPatch,
+    server: EmbeddingServer,
+    model: str,
+    dimensions: int | None = None,
+) -> None:
+    for name, value in server.environment(model, dimensions).items():
+        monkeypatch.setenv(name, value)
+    # rag.min_relevance is calibrated for e5's narrow cosine band (docs/hooshpod-parity.md)
+    monkeypatch.setenv("XIN_RAG__MIN_RELEVANCE", "0.3")
+
+
+def one_line_error(result: Result) -> str:
+    """The refusal an operator sees: exit 1, one line on stderr, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # typer.Exit, not an escaped error
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def stored_vectors(data_dir: Path, document_id: str) -> list[tuple[str, list[float]]]:
+    database = Database(data_dir / "xin.db")
+    try:
+        store = SqliteVectorStore(database)
+        record = store.get_document(TENANT, document_id)
+        assert record is not None
+        return [
+            (f"{record.title}\n{chunk.heading}\n{chunk.text}".strip(), vector.tolist())
+            for chunk, vector in store.document_vectors(TENANT, document_id)
+        ]
+    finally:
+        database.close()
+
+
 def test_another_embedding_model_cannot_extend_the_index_until_kb_reindex(
-    kb: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    kb: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, embeddings: EmbeddingServer
 ) -> None:
     assert xin("ingest", str(kb)).exit_code == 0  # the default model (e5-small)
-    monkeypatch.setenv("XIN_EMBEDDING__PROVIDER", "minilm")
+    assert "14 days" in ask(QUESTION)["answer"]
+
+    use_model(monkeypatch, embeddings, "toy-embed")  # 384 dimensions too: only the model differs
     (kb / "returns.md").write_text("# Returns\n\nReturn labels are emailed.\n", "utf-8")
-    refused = xin("ingest", str(kb))
-    assert refused.exit_code != 0
-    # (today the error escapes as an exception rather than a one-line message)
-    assert "xin kb reindex" in refused.output + str(refused.exception or "")
+    error = one_line_error(xin("ingest", str(kb)))
+    assert E5 in error
+    assert "'openai:toy-embed/384' (384 dimensions) is configured" in error
+    assert "xin kb reindex" in error
     assert sorted(documents(data_dir)) == ["refunds.md", "shipping.md"]
+    assert "xin kb reindex" in one_line_error(xin("ask", QUESTION))  # nor query it
 
     rebuilt = xin("kb", "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert "reindexed 2 documents, 2 chunks" in rebuilt.output
-    assert xin("ingest", str(kb)).exit_code == 0  # now bound to minilm
+    assert "reindexed 2 documents, 2 chunks with openai:toy-embed/384" in rebuilt.output
+    extended = xin("ingest", str(kb))  # now bound to toy-embed
+    assert extended.exit_code == 0, extended.output
     assert sorted(documents(data_dir)) == ["refunds.md", "returns.md", "shipping.md"]
-    # The answerer's relevance threshold is calibrated for e5, so check retrieval itself.
-    minilm = Container(load_settings(data_dir=data_dir))
-    try:
-        hits = minilm.retriever.retrieve(TENANT, "How long until refunds are paid?", 3)
-    finally:
-        minilm.database.close()
-    assert hits[0].chunk.document_id == "refunds.md"
-    assert hits[0].scores["dense"] > 0.3  # the stored vectors really are minilm's
+
+    after = ask(QUESTION)  # answered again, from vectors of the new model
+    assert "14 days" in after["answer"]
+    assert after["citations"][0]["document_id"] == "refunds.md"
+    for document_id in ("refunds.md", "returns.md"):
+        for text, vector in stored_vectors(data_dir, document_id):
+            expected = embed(text, "toy-embed", 384)
+            assert vector == pytest.approx(expected.tolist(), abs=1e-6)
+
+    monkeypatch.delenv("XIN_EMBEDDING__PROVIDER")  # back to e5: now that one is refused
+    assert "'openai:toy-embed/384'" in one_line_error(xin("ask", QUESTION))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the query path never checks the index's model binding: only ingestion calls "
-    "ensure_model, so a same-dimension model (minilm vs e5-small, both 384) is not refused",
+@pytest.mark.parametrize(
+    ("dimensions", "configured"),
+    [
+        (None, "'openai:toy-embed/384' (384 dimensions)"),  # same dimension, another model
+        (256, "'openai:toy-embed/256' (256 dimensions)"),
+    ],
 )
 def test_another_embedding_model_is_refused_at_query_time(
-    kb: Path, monkeypatch: pytest.MonkeyPatch
+    kb: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    embeddings: EmbeddingServer,
+    dimensions: int | None,
+    configured: str,
 ) -> None:
     assert xin("ingest", str(kb)).exit_code == 0
-    monkeypatch.setenv("XIN_EMBEDDING__PROVIDER", "minilm")
-    refused = xin("ask", "How long until refunds are paid?")
-    assert refused.exit_code == 1
-    assert "xin kb reindex" in refused.output
+    use_model(monkeypatch, embeddings, "toy-embed", dimensions)
+    error = one_line_error(xin("ask", QUESTION))
+    assert error == (
+        f"error: the index was built with embedding model {E5}, but {configured} is "
+        "configured; run 'xin kb reindex' to re-embed it with the configured model, or "
+        "configure the original model again"
+    )
+
+    monkeypatch.delenv("XIN_EMBEDDING__PROVIDER")  # the index itself is untouched
+    assert "14 days" in ask(QUESTION)["answer"]

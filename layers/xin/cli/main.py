@@ -107,14 +107,20 @@ def ingest(
         raise typer.Exit(2)
     container = Container(settings)
     chosen_tenant = tenant or settings.default_tenant
-    failed = run_ingest(container, paths, chosen_tenant, exclude or ())
-    if prune:
-        from xin.services.kb_sync import prune as prune_missing
+    try:  # a bad file is counted in ``failed``; this is what stops the whole run
+        failed = run_ingest(container, paths, chosen_tenant, exclude or ())
+        if prune:
+            from xin.services.kb_sync import prune as prune_missing
 
-        removed = prune_missing(container.store, chosen_tenant, paths, exclude or ())
-        for document_id in removed:
-            typer.echo(f"pruned {document_id}", err=True)
-        typer.echo(f"pruned {len(removed)} documents whose source is gone or left out", err=True)
+            removed = prune_missing(container.store, chosen_tenant, paths, exclude or ())
+            for document_id in removed:
+                typer.echo(f"pruned {document_id}", err=True)
+            typer.echo(
+                f"pruned {len(removed)} documents whose source is gone or left out", err=True
+            )
+    except XinError as exc:  # e.g. the index was built with another embedding model
+        typer.secho(f"error: {exc.message}", err=True, fg="red")
+        raise typer.Exit(1) from None
     raise typer.Exit(1 if failed else 0)
 
 
