@@ -22,6 +22,7 @@ n-grams, as ``InputGuard`` computes it) gets the best out-of-fold TPR while addi
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -59,21 +60,26 @@ def rates(signals: Sequence[dict[str, float]], y: Floats) -> dict[str, float]:
     return {"tpr": round(float(hit[y == 1].mean()), 4), "fpr": round(float(hit[y == 0].mean()), 4)}
 
 
-def embed(rows: Sequence[dict[str, Any]], cache: Path) -> tuple[Floats, str]:
-    """Query embeddings of ``rows`` (e5-small, as chat computes them), cached by row id."""
+def embed_texts(texts: Sequence[str], cache: Path) -> tuple[Floats, str]:
+    """Query embeddings of ``texts`` (e5-small, as chat computes them), cached by text hash."""
     from xin.adapters.e5_embedder import E5SmallEmbedder
 
     embedder = E5SmallEmbedder(threads=1)
     known: dict[str, Floats] = {}
     if cache.exists():
         with np.load(cache) as data:
-            known = {str(i): v for i, v in zip(data["ids"], data["vectors"], strict=True)}
-    for row in rows:
-        if row["id"] not in known:
-            known[row["id"]] = embedder.embed_query(row["text"]).astype(np.float64)
-    ids = sorted(known)
-    np.savez_compressed(cache, ids=np.array(ids), vectors=np.array([known[i] for i in ids]))
-    return np.array([known[r["id"]] for r in rows]), embedder.model_id
+            known = {str(k): v for k, v in zip(data["keys"], data["vectors"], strict=True)}
+    keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+    missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in known]
+    for key, text in missing:
+        known[key] = embedder.embed_query(text).astype(np.float64)
+    if missing:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        order = sorted(known)
+        np.savez_compressed(
+            cache, keys=np.array(order), vectors=np.array([known[k] for k in order])
+        )
+    return np.array([known[k] for k in keys]), embedder.model_id
 
 
 def main() -> None:
@@ -112,8 +118,7 @@ def main() -> None:
     report["ngrams"]["oof_combined"] = rates(with_ngrams, y)
 
     if args.semantic:
-        args.embeddings.parent.mkdir(parents=True, exist_ok=True)
-        vectors, model_id = embed(dev, args.embeddings)
+        vectors, model_id = embed_texts([r["text"] for r in dev], args.embeddings)
         xs = Dense(vectors)
         l2, oof, losses = best_l2(xs, y, folds, SEMANTIC_L2)
         base_fpr = rates(with_ngrams, y)["fpr"]
