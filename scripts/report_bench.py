@@ -37,7 +37,7 @@ REPRODUCE = """## Reproduce
 
 ```bash
 make bench                                  # every benchmark, this report, the plots
-make soak                                   # the 5-minute soak, merged into the same report
+make soak                                   # the 5-minute soak (not in make bench), merged
 make load LOAD_USERS=50 LOAD_DURATION=2m    # Locust only (CSV under build/bench/load)
 .venv/bin/python -m scripts.bench_all --only chat_latency,guard   # some steps, merged
 .venv/bin/python -m scripts.report_bench    # regenerate this file from the JSON
@@ -98,6 +98,24 @@ def _targets(results: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _run_time(results: Mapping[str, Any]) -> list[str]:
+    """The last whole run's wall time against its budget (issue #10: 15 minutes)."""
+    run = results.get("run")
+    if not isinstance(run, Mapping) or not isinstance(run.get("wall_s"), int | float):
+        return []
+    wall: float = run["wall_s"]
+    budget, setup = run.get("budget_s"), run.get("setup_s")
+    text = f"The last whole run took {fmt(wall / 60)} min"
+    text += f" ({fmt(setup)} s setup, {fmt(run.get('steps_s'))} s of steps)" if setup else ""
+    if isinstance(budget, int | float) and budget > 0:
+        verdict = "within" if wall <= budget else "over"
+        text += f", {verdict} its {budget / 60:g}-minute budget"
+    load = run.get("load_1m")
+    if isinstance(load, Mapping):
+        text += f"; 1-minute load {fmt(load.get('before'))} before, {fmt(load.get('after'))} after"
+    return ["", text + "."]
+
+
 def _steps(results: Mapping[str, Any]) -> list[str]:
     head = results.get("stamp", {}).get("commit", "?")  # steps of one run share its commit
     rows = []
@@ -110,6 +128,7 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
                 name,
                 entry.get("status", "?"),
                 fmt(entry.get("seconds")),
+                fmt(entry.get("budget_s")),
                 fmt(entry.get("load_1m")),
                 f"{entry.get('started', '?')} `{str(entry.get('commit', head))[:10]}`",
                 f"`{entry.get('command', '')}`",
@@ -120,9 +139,19 @@ def _steps(results: Mapping[str, Any]) -> list[str]:
         "## Steps",
         "",
         *table(
-            ["step", "status", "seconds", "load (1 min)", "run (UTC, commit)", "command", "note"],
+            [
+                "step",
+                "status",
+                "seconds",
+                "budget s",
+                "load (1 min)",
+                "run (UTC, commit)",
+                "command",
+                "note",
+            ],
             rows,
         ),
+        *_run_time(results),
     ]
 
 

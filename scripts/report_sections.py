@@ -151,42 +151,56 @@ COLDSTART_PROSE = [
     "`tests/events/`. The figure is the median wall time over fresh interpreters minus the",
     "median of a bare one (`python -c pass`); CPU is user + sys of the whole process and moves",
     "much less than wall time when other work shares the machine. Each run gets a fresh copy",
-    "of a data dir holding the sample knowledge base, one embedding thread, tracing off. The",
-    "ingest event names an object a local stand-in for S3 serves, so its first event really",
-    "downloads, parses, chunks, embeds and indexes a document. `scripts/coldstart_phases.py`",
-    "splits the time into phases; ADR 0007 covers SnapStart, which skips most of it.",
+    "of a data dir holding the sample knowledge base. The ingest event names an object a local",
+    "stand-in for S3 serves, so its first event really downloads, parses, chunks, embeds and",
+    "indexes a document. `scripts/coldstart_phases.py` splits the time into phases; ADR 0019",
+    "(cold-start budget) says what was cut and why, ADR 0007 covers SnapStart.",
     "",
 ]
 
-# Still-valid findings from the hand-written report this one replaced (no figures in them).
-COLDSTART_NOTES = [
-    "",
-    "What was cut, and what is left:",
-    "",
-    "- `health` in Lambda does not load FastAPI (`xin.lambda_http`; a test holds its responses",
-    "  equal to the app's).",
-    "- The X-Ray SDK (it builds botocore clients at import) is imported only when tracing is on;",
-    "  OpenTelemetry only when an OTLP endpoint is set; Prometheus only when an app builds its",
-    "  registry; boto3 only by the functions that download; document parsers only for their own",
-    "  file type. Each function imports only its own route modules; nothing is built at import.",
-    "- `embedding.threads`: two OpenMP threads on a busy or fractional CPU spin-wait for a core",
-    "  and make a query embedding many times slower. Small Lambda functions have at most one",
-    "  vCPU: deploy them with `XIN_EMBEDDING__THREADS=1`.",
-    "- What remains on every function is the settings model (pydantic), Powertools and numpy;",
-    "  `chat` adds FastAPI, the language profiles and its first answer, `ingest` the embedding",
-    "  of its document and boto3. SnapStart (the handlers are SnapStart-safe and preload",
-    "  during init, `xin.lambda_snapstart`) or provisioned concurrency for `chat` close most of",
-    "  the gap to the targets.",
-]
+
+def _coldstart_setup(result: Mapping[str, Any]) -> str:
+    threads, xray = result.get("embedding_threads"), result.get("xray")
+    parts = [
+        f"Runs per function: {fmt(result.get('runs'))}",
+        f"bare interpreter {fmt(result.get('bare_ms'))} ms",
+    ]
+    if threads is not None:
+        parts.append(f"embedding threads: {threads}")
+    if xray is not None:
+        parts.append("X-Ray tracing on" if xray else "tracing off")
+    return "; ".join(parts) + "."
+
+
+def _coldstart_findings(rows: list[Mapping[str, Any]]) -> list[str]:
+    """One sentence per function, every figure and verdict read from its row."""
+    lines = []
+    for r in rows:
+        median, target = r.get("median_ms"), r.get("target_ms")
+        if not isinstance(median, int | float):
+            continue
+        sentence = f"- `{r.get('function')}`: {fmt(median)} ms"
+        if isinstance(target, int | float) and target > 0:
+            verdict = "within it" if median <= target else f"{median / target:.1f}x the target"
+            sentence += f" against a {fmt(target)} ms target ({verdict})"
+        first, imports = r.get("first_event_ms"), r.get("import_ms")
+        if isinstance(first, int | float) and isinstance(imports, int | float) and median > 0:
+            larger = "its first event" if first >= imports else "importing its handler"
+            sentence += (
+                f"; importing the handler took {fmt(imports)} ms and the first event"
+                f" {fmt(first)} ms, so {larger} dominates"
+            )
+        lines.append(sentence + ".")
+    return ["", *lines] if lines else []
 
 
 def coldstart(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     lines = ["## Cold start", "", *COLDSTART_PROSE]
     result = step_result(results, "coldstart")
     rows = result.get("results", []) if isinstance(result, Mapping) else []
+    rows = [r for r in rows if isinstance(r, Mapping)]
     if rows:
-        runs, bare = fmt(result.get("runs")), fmt(result.get("bare_ms"))
-        lines += [f"Runs per function: {runs}; bare interpreter {bare} ms.", ""]
+        lines += [_coldstart_setup(result), ""]
         lines += table(
             [
                 "function",
@@ -195,6 +209,7 @@ def coldstart(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]
                 "min",
                 "max",
                 "CPU ms",
+                "import ms",
                 "first event ms",
                 "within target",
             ],
@@ -206,17 +221,18 @@ def coldstart(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]
                     r.get("min_ms"),
                     r.get("max_ms"),
                     r.get("cpu_ms"),
+                    r.get("import_ms"),
                     r.get("first_event_ms"),
                     r.get("within_target"),
                 ]
                 for r in rows
             ],
         )
+        lines += _coldstart_findings(rows)
     return (
         lines
         + unavailable(results, "coldstart")
         + plot_link(plots, "coldstart", "cold start per function")
-        + COLDSTART_NOTES
     )
 
 

@@ -42,8 +42,10 @@ def ingestion(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]
         ]
     lines += unavailable(results, "ingest")
     sizes = step_result(results, "ingest_sizes")
-    lines += ["", "By document size (same text cut into documents of one size each):", ""]
     if isinstance(sizes, Mapping) and sizes.get("sizes"):
+        total = fmt(sizes.get("total_kb"))
+        lines += ["", f"By document size (the same {total} KB of text cut into documents of"]
+        lines += ["one size each, a cold ingest into a fresh store per size):", ""]
         lines += table(
             ["document KB", "documents", "chunks", "seconds", "KB/s", "KB per CPU-s"],
             [
@@ -85,16 +87,20 @@ def _generic(result: Any) -> list[str]:
 
 def retrieval(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     lines = ["## Retrieval at scale", ""]
-    lines += [
-        "`scripts/bench_retrieval.py --quick`: synthetic chunks inserted straight into the SQLite",
-        "store, then hybrid retrieval (BM25 + exact dense search + fusion + reranker) timed per",
-        "query with a precomputed query vector (query embedding not included).",
-        "",
-    ]
     result = step_result(results, "retrieval")
     scales = result.get("scales") if isinstance(result, Mapping) else None
     if not isinstance(scales, list) or not all(isinstance(x, Mapping) for x in scales):
+        lines += ["`scripts/bench_retrieval.py`: the SQLite store at scale.", ""]
         return lines + _generic(result) + unavailable(results, "retrieval")
+    kinds = sorted({str(x.get("vectors", "?")) for x in scales})
+    sizes = ", ".join(fmt(x.get("chunks")) for x in scales)
+    lines += [
+        f"`scripts/bench_retrieval.py`: {sizes} chunks with {' and '.join(kinds)} vectors",
+        "inserted straight into the SQLite store, then hybrid retrieval (BM25 + exact dense",
+        "search + fusion + reranker) timed per query with a precomputed query vector (query",
+        "embedding not included); each scale in its own process.",
+        "",
+    ]
 
     def pair(scale: Mapping[str, Any], part: str) -> str:
         timing = scale.get(part)
@@ -150,12 +156,16 @@ def guard(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
 
 def ablation(results: Mapping[str, Any], plots: Mapping[str, str]) -> list[str]:
     lines = ["## Retrieval quality (ablation)", ""]
+    result = step_result(results, "ablation")
+    quick = " --quick" if isinstance(result, Mapping) and result.get("quick") else ""
+    size = ""
+    if isinstance(result, Mapping) and result.get("queries") is not None:
+        size = f" ({fmt(result.get('queries'))} queries, {fmt(result.get('docs'))} documents)"
     lines += [
-        "`scripts/retrieval_ablation.py --quick`: the golden retrieval set under several",
+        f"`scripts/retrieval_ablation.py{quick}`: the golden retrieval set{size} under several",
         "configurations (nDCG@10, Recall@10, MRR@10; p50 excludes query embedding).",
         "",
     ]
-    result = step_result(results, "ablation")
     variants = result.get("variants") if isinstance(result, Mapping) else None
     if isinstance(variants, list) and variants:
 

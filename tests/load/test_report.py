@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from scripts import bench_all
+from scripts.bench_plan import BUDGET_S, Step, plan
 from scripts.report_bench import render, write_report
 from scripts.report_stamp import stamp
 from scripts.report_targets import MET, NOT_MEASURED, NOT_MET, evaluate
@@ -81,7 +82,7 @@ def test_markdown_shows_the_stamp_figures_and_verdicts(results: dict[str, Any]) 
     assert "| chat errors, 50 concurrent, unique questions | == 0 | 3 | **not met** |" in text
     assert "| unique | 50 | 200 | 3 | 812 | 1494 | 1710 | 870 | 57.3 |" in text
     assert "| /health | 332 | 0 | 9.00 | 31.0 | 48.0 | 5.60 |" in text
-    assert "| health | 150 | 347 | 344 | 419 | 462 | 276 | no |" in text
+    assert "| health | 150 | 347 | 344 | 419 | 462 | 5.00 | 276 | no |" in text
     assert "| cold | 118 | 9 | 140 | 3.71 | 31.9 | 20.4 |" in text
     assert "| 2 | 24 | 48 | 2.50 | 19.2 | 15.0 |" in text
     assert "| 300 | 10 | 5120 | 0 | 17.1 | 640 | 455 | 500 | 503 | 10.0 |" in text
@@ -145,7 +146,7 @@ def test_stamp_names_the_commit_and_the_machine() -> None:
 
 
 def _step(argv: list[str], timeout_s: float = 60, script: str = "scripts/bench_all.py") -> Any:
-    return bench_all.run_step(bench_all.Step("probe", script, argv, timeout_s))
+    return bench_all.run_step(Step("probe", script, argv, timeout_s, budget_s=10))
 
 
 def test_a_step_is_recorded_as_it_went() -> None:
@@ -173,3 +174,65 @@ def test_retrieval_scales_show_query_latency(results: dict[str, Any]) -> None:
     results["steps"]["retrieval"] = {"status": "ok", "result": {"scales": [scale], "cpus": 2}}
     text = render(results)
     assert "| 10000 | 812 | 21.0 | 160 | 35.2 | 6.10 / 9.40 | 2.20 / 4.00 | 3.30 / 5.50 |" in text
+
+
+def test_cold_start_prose_follows_the_measured_figures(results: dict[str, Any]) -> None:
+    text = render(results).split("## Cold start", 1)[1].split("\n## ", 1)[0]
+    assert "embedding threads: 1; tracing off." in text
+    assert "- `health`: 347 ms against a 150 ms target (2.3x the target)" in text
+    assert "- `chat`: 398 ms against a 400 ms target (within it)" in text
+    assert "the first event 276 ms, so its first event dominates." in text
+
+    changed = copy.deepcopy(results)
+    coldstart = changed["steps"]["coldstart"]["result"]
+    coldstart["xray"] = True
+    coldstart["results"][0] |= {"median_ms": 120.0, "import_ms": 90.0, "first_event_ms": 20.0}
+    text = render(changed).split("## Cold start", 1)[1].split("\n## ", 1)[0]
+    assert "X-Ray tracing on." in text
+    assert "- `health`: 120 ms against a 150 ms target (within it)" in text
+    assert "so importing its handler dominates." in text
+
+
+def test_steps_show_their_budget_and_the_run_its_wall_time(results: dict[str, Any]) -> None:
+    results["steps"]["guard"]["budget_s"] = 30
+    results["run"] = {
+        "setup_s": 45.0,
+        "steps_s": 735.0,
+        "wall_s": 780.0,
+        "budget_s": 900,
+        "load_1m": {"before": 0.5, "after": 1.5},
+    }
+    steps = render(results).split("## Steps", 1)[1]
+    assert "| step | status | seconds | budget s |" in steps
+    assert re.search(r"\| guard \| ok \| [^|]+ \| 30 \|", steps)
+    assert (
+        "The last whole run took 13.0 min (45.0 s setup, 735 s of steps), within its 15-minute"
+        " budget; 1-minute load 0.500 before, 1.50 after." in steps
+    )
+    results["run"]["wall_s"] = 960.0
+    assert "16.0 min (45.0 s setup, 735 s of steps), over its 15-minute" in render(results)
+
+
+def test_make_bench_plans_every_required_figure_within_its_budget() -> None:
+    steps = plan(quick=False, soak=False)
+    names = {s.name for s in steps}
+    assert {"chat_latency", "load", "coldstart", "ingest_sizes", "retrieval", "guard"} <= names
+    assert "soak" not in names  # `make soak`
+    assert all((bench_all.REPO / s.script).exists() for s in steps)
+    assert all(s.timeout_s >= s.budget_s for s in steps)
+    setup_allowance = 120  # venv + pinned dependencies from a fresh clone
+    assert sum(s.budget_s for s in steps) + setup_allowance <= BUDGET_S
+    retrieval = next(s for s in steps if s.name == "retrieval")
+    assert "100000" in retrieval.argv and "10000" in retrieval.argv
+    chat = next(s for s in steps if s.name == "chat_latency")
+    assert chat.argv[chat.argv.index("--concurrency") + 1] == "1,10,25,50"
+
+
+def test_the_budget_summary_flags_a_step_over_budget() -> None:
+    steps = [Step("fast", "x", [], 60, 30), Step("slow", "x", [], 60, 30)]
+    entries = {"fast": {"status": "ok", "seconds": 12.0}, "slow": {"status": "ok", "seconds": 41.0}}
+    run: dict[str, Any] = {"wall_s": 60.0, "steps_s": 53.0, "setup_s": 7.0, "budget_s": 900}
+    run["load_1m"] = {"before": 1.0, "after": 2.0}
+    lines = bench_all._budget_lines(steps, entries, run)
+    assert not lines[1].endswith("over budget") and lines[2].endswith("over budget")
+    assert lines[-1].startswith("total 60s (steps 53s, setup 7s) of a 900s budget")
