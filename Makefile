@@ -17,7 +17,7 @@ help:  ## List the targets
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[local,dev,infra]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[local,dev,infra,bench]"
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)  ## Create .venv and install the pinned dependencies
@@ -60,23 +60,23 @@ preflight: install  ## Pre-deploy checks for ENV: chart render, CDK synth, clust
 smoke: install  ## Smoke-test a running Xin (URL=http://127.0.0.1:8000)
 	scripts/smoke_test.sh http $(or $(URL),http://$(HOST):$(PORT))
 
-# Benchmarks: the `bench` extra (Locust, matplotlib) is installed on first use.
-BENCH_DEPS = $(BIN)/python -c "import locust, matplotlib" 2>/dev/null || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+# Benchmarks: the `bench` extra (Locust, matplotlib) is part of `make install`, pinned by
+# requirements.lock like everything else (so `make test` runs the Locust tests too).
 load: install  ## Locust headless vs a local server on the sample KB (LOAD_USERS, LOAD_DURATION, LOAD_PROFILE, LOAD_WEIGHTS); CSV in build/bench/load
-	$(BENCH_DEPS)
 	$(BIN)/python -m tests.load.server -- $(BIN)/python -m tests.load.run_load --results build/bench/load
 
-bench: install  ## Every benchmark -> docs/benchmarks.json, docs/benchmarks.md, docs/benchmarks/*.png (BENCH_ARGS=--quick|--soak|--only ...)
-	$(BENCH_DEPS)
-	$(BIN)/python -m scripts.bench_all $(BENCH_ARGS)
+# `make bench` times itself from its first line, setup included (issue #10: < 15 min).
+bench:  ## Every benchmark (< 15 min) -> benchmarks/results.json, docs/benchmarks.md, docs/benchmarks/*.png (BENCH_ARGS=--quick|--only ...)
+	@started=$$(date +%s.%N); \
+	$(MAKE) --no-print-directory install && \
+	$(BIN)/python -m scripts.bench_all --started-at $$started $(BENCH_ARGS)
 
-soak: install  ## 5-minute soak (constant load, server RSS growth), merged into docs/benchmarks.*
-	$(BENCH_DEPS)
+soak: install  ## 5-minute soak (constant load, server RSS growth), merged into the benchmark report
 	$(BIN)/python -m scripts.bench_all --only soak
 
 lock:  ## Re-resolve the pinned dependency set into requirements.lock
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet -e ".[local,dev,infra]"
+	.lockenv/bin/pip install --quiet -e ".[local,dev,infra,bench]"
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .lockenv
 
