@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,12 @@ from xin.errors import ConfigurationError
 
 
 def default_config_dir() -> Path:
-    """The overlays bundled with the package (used when no config directory is set)."""
-    return Path(str(resources.files("xin.config")))
+    """The overlays bundled with the package (used when no config directory is set).
+
+    The layer is installed as files on disk, so this package's directory is where they are
+    (``importlib.resources`` would add tempfile, shutil and zipfile to the health function's
+    cold start)."""
+    return Path(__file__).resolve().parent
 
 
 def overlay_files(config_dir: Path, app_env: str) -> list[Path]:

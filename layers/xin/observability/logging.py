@@ -59,10 +59,10 @@ def _apply_log_redaction(logger: Logger) -> None:
     if types is None and "xin.redaction.logging_filter" not in sys.modules:
         return  # nothing to remove: no filter was ever installed (and no redactor to load)
     from xin.redaction.logging_filter import RedactingFilter
-    from xin.redaction.policy import RedactionPolicy
+    from xin.redaction.policy_rules import PlainRedactionPolicy  # no pydantic (ADR 0019)
 
     for handler in logging.getLogger(logger.name).handlers:
         for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
             handler.removeFilter(old)
         if types is not None:
-            handler.addFilter(RedactingFilter(RedactionPolicy(enabled=types)))
+            handler.addFilter(RedactingFilter(PlainRedactionPolicy(enabled=types)))

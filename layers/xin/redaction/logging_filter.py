@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from xin.redaction.policy import RedactionPolicy
+from xin.redaction.policy_rules import RedactionPolicyView, default_policy
 from xin.redaction.redactor import Redactor
 
 # Attributes every LogRecord has; anything else came from ``extra=``.
@@ -25,9 +25,9 @@ class RedactingFilter(logging.Filter):
     format them with a redacting formatter if they can carry user input.
     """
 
-    def __init__(self, policy: RedactionPolicy | None = None, name: str = "") -> None:
+    def __init__(self, policy: RedactionPolicyView | None = None, name: str = "") -> None:
         super().__init__(name)
-        self.policy = policy or RedactionPolicy()
+        self.policy = policy or default_policy()
 
     def filter(self, record: logging.LogRecord) -> bool:
         redactor = Redactor(self.policy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xin.redaction.phones import DEFAULT_REGIONS
+from xin.redaction.policy_rules import DEFAULT_PLACEHOLDER, checked_placeholder, normalised_regions
 from xin.redaction.spans import ALL_TYPES, PiiType
 
 
@@ -19,16 +20,14 @@ class RedactionPolicy(BaseModel):
 
     enabled: frozenset[PiiType] = ALL_TYPES
     phone_regions: tuple[str, ...] = DEFAULT_REGIONS
-    placeholder: str = Field(default="<{type}_{n}>")
+    placeholder: str = Field(default=DEFAULT_PLACEHOLDER)
 
     @field_validator("placeholder")
     @classmethod
     def _placeholder(cls, value: str) -> str:
-        if "{type}" not in value or "{n}" not in value:
-            raise ValueError("placeholder must contain {type} and {n}")
-        return value
+        return checked_placeholder(value)
 
     @field_validator("phone_regions")
     @classmethod
     def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(r.upper() for r in value)
+        return normalised_regions(value)

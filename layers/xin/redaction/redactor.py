@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from xin.redaction.detect import detect_pii
-from xin.redaction.policy import RedactionPolicy
+from xin.redaction.policy_rules import RedactionPolicyView, default_policy
 from xin.redaction.spans import PiiSpan, PiiType
 
 
@@ -28,8 +28,8 @@ class Redactor:
     as long as the object. Thread-safe.
     """
 
-    def __init__(self, policy: RedactionPolicy | None = None) -> None:
-        self.policy = policy or RedactionPolicy()
+    def __init__(self, policy: RedactionPolicyView | None = None) -> None:
+        self.policy = policy or default_policy()
         self._mapping: dict[tuple[PiiType, str], str] = {}
         self._counters: dict[PiiType, int] = {}
         self._lock = threading.Lock()
