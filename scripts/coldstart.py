@@ -22,24 +22,18 @@ fractional CPU one query embedding took 1.7 s instead of 50 ms here. ``--threads
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
-import os
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DOCUMENT = REPO / "tests" / "fixtures" / "documents" / "guide.md"
+from coldstart_env import CURRENT, REPO, Tree, base_env, fake_s3, knowledge_base
 
 
 @dataclass(frozen=True)
@@ -98,69 +92,11 @@ class Result:
     first_event_ms: float
     runs: int
     ok: bool
+    tree: str = CURRENT.label
 
     @property
     def within_target(self) -> bool | None:
         return None if self.target_ms is None else self.median_ms <= self.target_ms
-
-
-class _FakeS3(http.server.BaseHTTPRequestHandler):
-    """GetObject for any bucket/key: the bytes of one Markdown document."""
-
-    body = DOCUMENT.read_bytes()
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/markdown")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.send_header("ETag", '"8d1f3b6c0f0e4b0bb4c2f7b1e0d9a6c2"')
-        self.send_header("Last-Modified", "Sun, 22 Nov 2026 02:31:11 GMT")
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@contextmanager
-def fake_s3() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeS3)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def prepare_knowledge_base(workdir: Path) -> Path:
-    """A data dir with docs/ ingested (what a deployed chat function searches)."""
-    kb = workdir / "kb"
-    env = {**base_env(), "XIN_DATA_DIR": str(kb)}
-    subprocess.run(
-        [sys.executable, "-c", "from xin.cli.main import run; run()", "ingest", str(REPO / "docs")],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return kb
-
-
-def base_env() -> dict[str, str]:
-    keep = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("XIN_", "OTEL_", "AWS_", "POWERTOOLS_", "LAMBDA_", "_X_AMZN"))
-    }
-    return {
-        **keep,
-        "AWS_ACCESS_KEY_ID": "coldstart",
-        "AWS_SECRET_ACCESS_KEY": "coldstart",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONDONTWRITEBYTECODE": "",
-    }
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -173,37 +109,61 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
+@dataclass
+class _Samples:
+    walls: list[float]
+    cpus: list[float]
+    imports: list[float]
+    events: list[float]
+    ok: bool = True
+
+
 def measure(
-    function: Function, runs: int, kb: Path, workdir: Path, *, env: dict[str, str], bare: float
-) -> Result:
-    handler = REPO / "functions" / function.name / "handler.py"
+    function: Function,
+    runs: int,
+    kb: Path,
+    workdir: Path,
+    *,
+    env: dict[str, str],
+    bare: float,
+    trees: tuple[Tree, ...] = (CURRENT,),
+) -> list[Result]:
+    """One result per tree; with several trees their runs alternate, so both see the same
+    load on a shared machine."""
     event = REPO / "tests" / "events" / function.event
-    walls, cpus, imports, events, ok = [], [], [], [], True
+    samples = {tree: _Samples([], [], [], []) for tree in trees}
     for run in range(runs):
-        data = workdir / f"{function.name}-{run}"
-        shutil.copytree(kb, data)
-        report = workdir / f"{function.name}-{run}.json"
-        run_env = {**env, "XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(report)}
-        wall, cpu = timed([sys.executable, "-c", CHILD, str(handler), str(event)], run_env)
-        walls.append(wall)
-        cpus.append(cpu)
-        child = json.loads(report.read_text())
-        imports.append(child["import_ms"])
-        events.append(child["event_ms"])
-        ok = ok and child["ok"]
-        shutil.rmtree(data)
-    return Result(
-        function=function.name,
-        target_ms=function.target_ms,
-        median_ms=round(statistics.median(walls) - bare, 1),
-        min_ms=round(min(walls) - bare, 1),
-        max_ms=round(max(walls) - bare, 1),
-        cpu_ms=round(statistics.median(cpus), 1),
-        import_ms=round(statistics.median(imports), 1),
-        first_event_ms=round(statistics.median(events), 1),
-        runs=runs,
-        ok=ok,
-    )
+        for tree in trees:
+            data = workdir / f"{function.name}-{run}"
+            shutil.copytree(kb, data)
+            report = workdir / f"{function.name}-{run}.json"
+            run_env = tree.env(env) | {"XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(report)}
+            cmd = [sys.executable, "-c", CHILD, str(tree.handler(function.name)), str(event)]
+            wall, cpu = timed(cmd, run_env)
+            child = json.loads(report.read_text())
+            got = samples[tree]
+            got.walls.append(wall)
+            got.cpus.append(cpu)
+            got.imports.append(child["import_ms"])
+            got.events.append(child["event_ms"])
+            got.ok = got.ok and child["ok"]
+            shutil.rmtree(data)
+    return [
+        Result(
+            function=function.name,
+            target_ms=function.target_ms,
+            median_ms=round(statistics.median(got.walls) - bare, 1),
+            min_ms=round(min(got.walls) - bare, 1),
+            max_ms=round(max(got.walls) - bare, 1),
+            cpu_ms=round(statistics.median(got.cpus), 1),
+            import_ms=round(statistics.median(got.imports), 1),
+            first_event_ms=round(statistics.median(got.events), 1),
+            runs=runs,
+            ok=got.ok,
+            tree=tree.label,
+        )
+        for tree, got in samples.items()
+    ]
 
 
 def bare_interpreter(runs: int, env: dict[str, str]) -> tuple[float, float]:
@@ -211,12 +171,14 @@ def bare_interpreter(runs: int, env: dict[str, str]) -> tuple[float, float]:
     return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
 
 
-def importtime(function: Function, kb: Path, workdir: Path, env: dict[str, str], top: int) -> None:
+def importtime(
+    function: Function, kb: Path, workdir: Path, env: dict[str, str], *, top: int, tree: Tree
+) -> None:
     data = workdir / "importtime"
     shutil.copytree(kb, data)
-    handler = REPO / "functions" / function.name / "handler.py"
     event = REPO / "tests" / "events" / function.event
-    run_env = {**env, "XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(workdir / "it.json")}
+    run_env = tree.env(env) | {"XIN_DATA_DIR": str(data), "COLDSTART_REPORT": str(workdir / "it")}
+    handler = tree.handler(function.name)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", CHILD, str(handler), str(event)],
         env=run_env,
@@ -238,7 +200,7 @@ def print_table(results: list[Result], bare: tuple[float, float], runs: int) -> 
     print(f"cold start: median of {runs} fresh interpreters minus a bare one ", end="")
     print(f"(bare: {bare[0]:.0f} ms wall, {bare[1]:.0f} ms CPU)")
     header = (
-        f"{'function':<14}{'target':>8}{'median':>9}{'min':>8}{'max':>8}"
+        f"{'function':<14}{'tree':<10}{'target':>7}{'median':>9}{'min':>8}{'max':>8}"
         f"{'CPU':>8}{'import':>9}{'1st event':>11}  verdict"
     )
     print(header)
@@ -249,10 +211,28 @@ def print_table(results: list[Result], bare: tuple[float, float], runs: int) -> 
         if not r.ok:
             verdict += " (handler reported a failure)"
         print(
-            f"{r.function:<14}{target:>8}{r.median_ms:>9.0f}{r.min_ms:>8.0f}{r.max_ms:>8.0f}"
-            f"{r.cpu_ms:>8.0f}{r.import_ms:>9.0f}{r.first_event_ms:>11.0f}  {verdict}"
+            f"{r.function:<14}{r.tree:<10}{target:>7}{r.median_ms:>9.0f}{r.min_ms:>8.0f}"
+            f"{r.max_ms:>8.0f}{r.cpu_ms:>8.0f}{r.import_ms:>9.0f}{r.first_event_ms:>11.0f}"
+            f"  {verdict}"
         )
     print("all figures in ms; CPU is user+sys of the whole process (the bare one not removed)")
+    for current, baseline in _pairs(results):
+        print(
+            f"{current.function}: {baseline.median_ms:.0f} -> {current.median_ms:.0f} ms "
+            f"({current.median_ms / baseline.median_ms:.2f}x wall), CPU "
+            f"{baseline.cpu_ms:.0f} -> {current.cpu_ms:.0f} ms"
+        )
+
+
+def _pairs(results: list[Result]) -> list[tuple[Result, Result]]:
+    by_function: dict[str, dict[str, Result]] = {}
+    for r in results:
+        by_function.setdefault(r.function, {})[r.tree] = r
+    return [
+        (rows[CURRENT.label], rows["baseline"])
+        for rows in by_function.values()
+        if "baseline" in rows and CURRENT.label in rows
+    ]
 
 
 def main() -> int:
@@ -261,11 +241,24 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--xray", action="store_true", help="as in Lambda with X-Ray tracing")
-    parser.add_argument("--importtime", metavar="FUNCTION", help="profile one cold start")
+    parser.add_argument(
+        "--importtime", metavar="FUNCTION", help="profile one cold start (of --baseline if given)"
+    )
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--threads", default="1", help="XIN_EMBEDDING__THREADS (default 1)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="TREE",
+        help="also measure this checkout (e.g. a git worktree of the commit before a change), "
+        "its runs alternating with the current tree's",
+    )
+    parser.add_argument(
+        "--kb", type=Path, metavar="DIR", help="keep the ingested docs/ data dir here and reuse it"
+    )
     args = parser.parse_args()
     chosen = [f for f in FUNCTIONS if not args.functions or f.name in args.functions]
+    trees = (CURRENT,) if args.baseline is None else (Tree("baseline", args.baseline), CURRENT)
     with tempfile.TemporaryDirectory(prefix="xin-coldstart-") as tmp, fake_s3() as s3:
         workdir = Path(tmp)
         env = {**base_env(), "AWS_ENDPOINT_URL_S3": s3, "POWERTOOLS_TRACE_DISABLED": "true"}
@@ -274,13 +267,17 @@ def main() -> int:
             env.pop("POWERTOOLS_TRACE_DISABLED")
             env |= {"AWS_LAMBDA_FUNCTION_NAME": "xin-coldstart", "LAMBDA_TASK_ROOT": str(REPO)}
             env |= {"AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}
-        kb = prepare_knowledge_base(workdir)
+        kb = knowledge_base(workdir, args.kb)
         if args.importtime:
             function = next(f for f in FUNCTIONS if f.name == args.importtime)
-            importtime(function, kb, workdir, env, args.top)
+            importtime(function, kb, workdir, env, top=args.top, tree=trees[0])
             return 0
         bare = bare_interpreter(args.runs, env)
-        results = [measure(f, args.runs, kb, workdir, env=env, bare=bare[0]) for f in chosen]
+        results = [
+            r
+            for f in chosen
+            for r in measure(f, args.runs, kb, workdir, env=env, bare=bare[0], trees=trees)
+        ]
     if args.json:
         payload = {
             "runs": args.runs,

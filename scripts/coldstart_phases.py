@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from coldstart import base_env, fake_s3, prepare_knowledge_base  # the script beside this one
+from coldstart_env import base_env, fake_s3, knowledge_base  # the module beside this one
 
 CHILD = r"""
 import json, os, sys, time
@@ -68,10 +68,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("functions", nargs="*", default=["health", "chat", "ingest"])
     parser.add_argument("-n", "--runs", type=int, default=5)
+    parser.add_argument(
+        "--kb", type=Path, metavar="DIR", help="keep the ingested docs/ data dir here and reuse it"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="xin-phases-") as tmp, fake_s3() as s3:
         workdir = Path(tmp)
-        kb = prepare_knowledge_base(workdir)
+        kb = knowledge_base(workdir, args.kb)
         env = {**base_env(), "AWS_ENDPOINT_URL_S3": s3, "XIN_EMBEDDING__THREADS": "1"}
         for function in args.functions:
             runs: list[list[tuple[str, float, float]]] = []
