@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from train_guard_fit import (
-    BLOCK,
+    POLICY,
     Dense,
     Floats,
     Sparse,
@@ -55,8 +55,10 @@ SEMANTIC_L2 = (1e-5, 3e-5, 1e-4, 3e-4)
 WINDOW, OVERLAP = 600, 150
 
 
-def rates(signals: Sequence[dict[str, float]], y: Floats) -> dict[str, float]:
-    hit = blocked(signals)
+def rates(
+    signals: Sequence[dict[str, float]], y: Floats, lengths: Sequence[int]
+) -> dict[str, float]:
+    hit = blocked(signals, lengths)
     return {"tpr": round(float(hit[y == 1].mean()), 4), "fpr": round(float(hit[y == 0].mean()), 4)}
 
 
@@ -96,12 +98,14 @@ def main() -> None:
     dev = [r for r in rows if r["split"] == "dev"]
     y = np.array([float(r["label"]) for r in dev])
     folds = np.array([fold_of(r["id"]) for r in dev])
+    lengths = [len(r["text"].strip()) for r in dev]
     rules = [analyse(r["text"], chunk=False, learned=False) for r in dev]
-    report: dict[str, Any] = {"rows": len(dev), "attacks": int(y.sum()), "rules": rates(rules, y)}
+    report: dict[str, Any] = {"rows": len(dev), "attacks": int(y.sum())}
+    report["rules"] = rates(rules, y, lengths)
 
     x = Sparse([fold(r["text"]) for r in dev], args.dim)
     l2, oof, losses = best_l2(x, y, folds, NGRAM_L2)
-    p_block, gap = calibrate(rules, oof, y, rates(rules, y)["fpr"] + args.max_extra_fpr)
+    p_block, gap = calibrate(rules, oof, y, lengths, report["rules"]["fpr"] + args.max_extra_fpr)
     w, b = fit(x, y, l2)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -115,14 +119,14 @@ def main() -> None:
     )
     with_ngrams = with_learned(rules, oof, p_block, gap)
     report["ngrams"] = {"l2": l2, "log_loss": losses, "p_block": p_block, "gap": gap}
-    report["ngrams"]["oof_combined"] = rates(with_ngrams, y)
+    report["ngrams"]["oof_combined"] = rates(with_ngrams, y, lengths)
 
     if args.semantic:
         vectors, model_id = embed_texts([r["text"] for r in dev], args.embeddings)
         xs = Dense(vectors)
         l2, oof, losses = best_l2(xs, y, folds, SEMANTIC_L2)
-        base_fpr = rates(with_ngrams, y)["fpr"]
-        p_block, gap = calibrate(with_ngrams, oof, y, base_fpr + args.max_extra_fpr)
+        base_fpr = rates(with_ngrams, y, lengths)["fpr"]
+        p_block, gap = calibrate(with_ngrams, oof, y, lengths, base_fpr + args.max_extra_fpr)
         w, b = fit(xs, y, l2)
         np.savez_compressed(
             args.out_dir / "semantic_guard.npz",
@@ -134,9 +138,11 @@ def main() -> None:
         )
         report["semantic"] = {"model_id": model_id, "l2": l2, "log_loss": losses}
         report["semantic"] |= {"p_block": p_block, "gap": gap}
-        report["semantic"]["oof_combined"] = rates(with_learned(with_ngrams, oof, p_block, gap), y)
+        report["semantic"]["oof_combined"] = rates(
+            with_learned(with_ngrams, oof, p_block, gap), y, lengths
+        )
     print(json.dumps(report, indent=2))
-    print(f"block threshold {BLOCK}; files in {args.out_dir}")
+    print(f"block threshold {POLICY.block_threshold}; files in {args.out_dir}")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,14 @@ import numpy as np
 import numpy.typing as npt
 
 from xin.guard.learned import calibrated_signal, featurize
+from xin.guard.policy import GuardPolicy
 from xin.guard.scoring import combine
 from xin.guard.verdict import LEARNED
 
 FOLDS = 5
 STEPS = 400
 GAPS = (1.5, 2.0, 2.5)
-BLOCK = 0.75
+POLICY = GuardPolicy()
 
 Floats = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -149,12 +150,21 @@ def with_learned(
     return out
 
 
-def blocked(signals: Sequence[dict[str, float]]) -> npt.NDArray[np.bool_]:
-    return np.array([combine({r: s for r, s in row.items() if s > 0}) >= BLOCK for row in signals])
+def blocked(signals: Sequence[dict[str, float]], lengths: Sequence[int]) -> npt.NDArray[np.bool_]:
+    """Which rows the default policy blocks (``lengths``: characters of each message)."""
+    out = []
+    for row, length in zip(signals, lengths, strict=True):
+        kept = {r: s for r, s in row.items() if s > 0}
+        out.append(POLICY.decide(combine(kept), kept, length=length) == "block")
+    return np.array(out, dtype=bool)
 
 
 def calibrate(
-    base: Sequence[dict[str, float]], oof: Floats, y: Floats, max_fpr: float
+    base: Sequence[dict[str, float]],
+    oof: Floats,
+    y: Floats,
+    lengths: Sequence[int],
+    max_fpr: float,
 ) -> tuple[float, float]:
     """(p_block, gap) with the best combined out-of-fold TPR at FPR (blocks) <= max_fpr;
     ties go to the higher ``p_block``, then the smaller gap."""
@@ -162,7 +172,7 @@ def calibrate(
     best: tuple[float, float, float] = (-1.0, 0.999, GAPS[0])
     for gap in GAPS:
         for p_cut in candidates:
-            hit = blocked(with_learned(base, oof, p_cut, gap))
+            hit = blocked(with_learned(base, oof, p_cut, gap), lengths)
             if float(np.mean(hit[y == 0])) <= max_fpr:
                 tpr = float(np.mean(hit[y == 1]))
                 if (tpr, p_cut, -gap) > (best[0], best[1], -best[2]):

@@ -34,7 +34,7 @@ def verdict_from_scores(
     score = combine(signals)
     ranked = sorted(signals.items(), key=lambda item: (-item[1], item[0]))
     return GuardVerdict(
-        action=policy.decide(score, signals),
+        action=policy.decide(score, signals, length=len(text.strip())),
         score=score,
         reasons=tuple(reason for reason, _ in ranked),
         signals=tuple((reason, round(value, 4)) for reason, value in ranked),
