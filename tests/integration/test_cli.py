@@ -75,10 +75,21 @@ def _counts(db: Path) -> tuple[int, int, list[tuple[str, int, int]]]:
         conn.close()
 
 
+def _sample_documents(target: Path, count: int = 6) -> Path:
+    """The ``count`` smallest top-level Markdown pages of the sample KB (tens of KB: enough
+    documents to kill a run between two of them, small enough for a loaded CI machine)."""
+    target.mkdir()
+    pages = sorted(DOCS_DIR.glob("*.md"), key=lambda p: (p.stat().st_size, p.name))[:count]
+    for page in pages:
+        (target / page.name).write_bytes(page.read_bytes())
+    return target
+
+
 def test_killed_ingest_leaves_no_half_document_and_rerun_completes(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     env = {**os.environ, "XIN_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-c", "from xin.cli.main import run; run()", "ingest", str(DOCS_DIR)]
+    source = _sample_documents(tmp_path / "kb")
+    command = [sys.executable, "-c", "from xin.cli.main import run; run()", "ingest", str(source)]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
