@@ -33,14 +33,14 @@ def lambda_handler_for(routes: Collection[str], *, function: str | None = None) 
 
 def _prepare_snapstart(routes: tuple[str, ...]) -> None:
     """Under SnapStart, import (never build) what this function uses during init."""
-    from xin.lambda_snapstart import prepare, warm_language_profiles
+    from xin.lambda_snapstart import prepare, warm_guard_lexicons, warm_language_profiles
 
     modules = ["xin.config", "xin.deps", "xin.observability.lambda_runtime"]
     if set(routes) <= LIGHT_ROUTE_GROUPS:
         modules += ["xin.lambda_health", "xin.lambda_http"]
     else:
         modules += ["mangum", "xin.api.app", *(f"xin.api.routes.{group}" for group in routes)]
-    prepare(modules, warm=[warm_language_profiles] if "chat" in routes else [])
+    prepare(modules, warm=[warm_language_profiles, warm_guard_lexicons] if "chat" in routes else [])
 
 
 def _build(routes: tuple[str, ...], function: str) -> LambdaHandler:

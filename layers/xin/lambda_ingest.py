@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xin.lambda_app import LambdaHandler
-from xin.lambda_snapstart import prepare, warm_language_profiles
+from xin.lambda_snapstart import prepare, warm_guard_lexicons, warm_language_profiles
 from xin.observability import counters
 from xin.services.ingest_events import EventResult, Outcome
 
@@ -48,7 +48,8 @@ class MessageNotProcessed(Exception):  # tells Powertools the item failed
 
 def sqs_ingest_handler(function: str = "ingest") -> LambdaHandler:
     handler: LambdaHandler | None = None
-    prepare(_MODULES, warm=[warm_language_profiles])  # SnapStart only: never builds
+    # SnapStart only: imports and in-memory warm-up; never settings, clients or connections
+    prepare(_MODULES, warm=[warm_language_profiles, warm_guard_lexicons])
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         nonlocal handler
