@@ -18,7 +18,7 @@ def telegram_text(h: Harness, update_id: int, text: str) -> int:
         "content-type": "application/json",
         "X-Telegram-Bot-Api-Secret-Token": SECRETS["telegram-webhook-secret"],
     }
-    status = h.client.post(
+    status: int = h.client.post(
         "/webhooks/telegram", content=json.dumps(update), headers=headers
     ).status_code
     h.drain()

@@ -87,7 +87,8 @@ def test_sqs_batch_reports_only_the_failed_record(harness: Harness) -> None:
 
 def send(h: Harness, request: signing.Request) -> int:
     path, body, headers = request
-    return h.client.post(path, content=body, headers=headers).status_code
+    status: int = h.client.post(path, content=body, headers=headers).status_code
+    return status
 
 
 def _message(event_id: str) -> InboundMessage:

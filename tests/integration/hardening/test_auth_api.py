@@ -26,7 +26,8 @@ BODIES: dict[str, dict[str, object]] = {
 
 def call(d: Deployment, method: str, path: str, headers: dict[str, str] | None = None) -> Reply:
     body = BODIES.get(path) if method == "POST" else None
-    return d.client.request(method, path, json=body, headers=headers or {})
+    reply: Reply = d.client.request(method, path, json=body, headers=headers or {})
+    return reply
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED)

@@ -161,7 +161,8 @@ def test_concurrent_burst_plus_one_gives_exactly_one_429_on_every_backend(
 
     def one(_: int) -> Reply:
         barrier.wait()
-        return d.client.post("/chat", json=QUESTION, headers=key)
+        reply: Reply = d.client.post("/chat", json=QUESTION, headers=key)
+        return reply
 
     with ThreadPoolExecutor(max_workers=burst + 1) as pool:
         responses = list(pool.map(one, range(burst + 1)))
