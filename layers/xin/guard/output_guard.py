@@ -64,7 +64,7 @@ class OutputVerdict:
     reasons: tuple[str, ...]
     replace_with_fallback: bool
     unsupported_sentences: tuple[str, ...] = ()
-    grounding: float = 1.0
+    grounding: float | None = None  # share of checkable sentences supported; None: not checked
     redacted_text: str | None = None
 
     @property
@@ -122,12 +122,19 @@ class OutputGuard:
         leaked = [s for s in spans if s.type in PERSONAL_TYPES and (s.type, s.key) not in cited]
         if leaked:
             reasons.append("pii_leak")
-        grounding = check_grounding(answer_text, citations_text, self._min_support)
-        unsupported = grounding.unsupported if require_grounding else ()
+        # Grounding is the costliest check; skipped when the caller will not act on it.
+        grounding = (
+            check_grounding(answer_text, citations_text, self._min_support)
+            if require_grounding
+            else None
+        )
+        unsupported = grounding.unsupported if grounding is not None else ()
         if unsupported:
             reasons.append("ungrounded")
         too_ungrounded = (
-            bool(unsupported) and (1.0 - grounding.supported_ratio) > self._max_unsupported
+            grounding is not None
+            and bool(unsupported)
+            and (1.0 - grounding.supported_ratio) > self._max_unsupported
         )
         replace = too_ungrounded or bool(
             {"canary_leak", "system_prompt_leak", "secret_leak"} & set(reasons)
@@ -146,6 +153,6 @@ class OutputGuard:
             reasons=tuple(reasons),
             replace_with_fallback=replace,
             unsupported_sentences=unsupported,
-            grounding=round(grounding.supported_ratio, 4),
+            grounding=None if grounding is None else round(grounding.supported_ratio, 4),
             redacted_text=redacted,
         )

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xin.redaction.cache import SpanCache, set_shared_cache, shared_cache
+from xin.redaction.cache import DetectionKey, SpanCache, Spans, set_shared_cache, shared_cache
 from xin.redaction.detect import detect_pii
 from xin.redaction.spans import ALL_TYPES, PERSONAL_TYPES, SECRET_TYPES, PiiSpan, PiiType
 
@@ -133,19 +133,26 @@ def test_returned_lists_are_copies(cache: SpanCache) -> None:
 def test_entry_bound_evicts_the_least_recently_used() -> None:
     cache = SpanCache(max_entries=3, max_spans=100)
     span = (PiiSpan(0, 1, "EMAIL", "x"),)
-    keys = [(bytes([i]), 1, frozenset[PiiType](), (), 1) for i in range(10)]
-    for key in keys[:3]:
-        cache.get_or_compute(key, lambda: span)
-    cache.get_or_compute(keys[0], lambda: ())  # a hit: keys[0] becomes the most recent
-    for key in keys[3:]:
-        cache.get_or_compute(key, lambda: span)
-    stats = cache.stats()
-    assert (stats.entries, stats.spans, stats.evictions) == (3, 3, 7)
+    keys: list[DetectionKey] = [(bytes([i]), 1, frozenset(), (), 1) for i in range(10)]
     computed: list[int] = []
-    cache.get_or_compute(keys[0], lambda: computed.append(0) or span)
-    assert computed == [0]  # evicted long ago despite the early hit: LRU, not FIFO of hits
-    cache.get_or_compute(keys[9], lambda: computed.append(9) or span)
-    assert computed == [0]  # still cached
+
+    def lookup(i: int) -> None:
+        def compute() -> Spans:
+            computed.append(i)
+            return span
+
+        cache.get_or_compute(keys[i], compute)
+
+    for i in (0, 1, 2, 0, 3):  # the hit on 0 makes 1 the least recently used
+        lookup(i)
+    assert computed == [0, 1, 2, 3]
+    lookup(0)
+    lookup(1)  # evicted by 3 (FIFO would have evicted 0); now it evicts 2
+    assert computed == [0, 1, 2, 3, 1]
+    for i in range(4, 10):
+        lookup(i)
+    stats = cache.stats()
+    assert (stats.entries, stats.spans, stats.evictions) == (3, 3, 8)
 
 
 def test_span_bound_holds_and_oversized_results_are_not_kept() -> None:
