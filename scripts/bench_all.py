@@ -35,7 +35,7 @@ RESULTS = REPO / "benchmarks" / "results.json"
 REPORT = REPO / "docs" / "benchmarks.md"
 PLOTS = REPO / "docs" / "benchmarks"
 PY = sys.executable
-SERVER = [PY, "-m", "tests.load.server", "--"]
+SERVER = [PY, "-m", "tests.load.server", "--log", "build/bench/logs/{step}.log", "--"]
 
 
 def parse_json(stdout: str) -> Any:
@@ -60,7 +60,8 @@ def _env(step: Step) -> dict[str, str]:
 
 
 def run_step(step: Step) -> dict[str, Any]:
-    shown = " ".join(a.replace(PY, "python") for a in [*(SERVER if step.server else []), PY])
+    server = [a.replace("{step}", step.name) for a in SERVER] if step.server else []
+    shown = " ".join(a.replace(PY, "python") for a in [*server, PY])
     shown += " " + " ".join(step.argv)
     entry: dict[str, Any] = {
         "command": shown,
@@ -78,7 +79,7 @@ def run_step(step: Step) -> dict[str, Any]:
 
             kb = prepare_kb(copy_to=Path(tmp) / "kb")
             argv = [a.replace("{kb}", str(kb)) for a in argv]
-        entry |= _run([*(SERVER if step.server else []), PY, *argv], step)
+        entry |= _run([*server, PY, *argv], step)
     return entry | {"seconds": round(time.perf_counter() - started, 1)}
 
 

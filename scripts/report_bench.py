@@ -46,7 +46,8 @@ make load LOAD_USERS=50 LOAD_DURATION=2m    # Locust only (CSV under build/bench
 The commands each step ran are in the step table above. Steps that need a server run under
 `python -m tests.load.server`, which starts `xin serve` on a fresh copy of the sample
 knowledge base (`docs/`, whose `.xinignore` leaves this report and its plots out), with
-rate limits raised so one load generator is not refused, and stops it afterwards.
+rate limits raised so one load generator is not refused, and stops it afterwards; the
+server's log lines go to `build/bench/logs/<step>.log`.
 """
 
 

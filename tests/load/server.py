@@ -133,14 +133,21 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 
 
 
 @contextmanager
-def serve(data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """``xin serve`` on a free port over ``data_dir``; stopped on exit."""
+def serve(
+    data_dir: Path, env: Mapping[str, str] | None = None, log: Path | None = None
+) -> Iterator[Server]:
+    """``xin serve`` on a free port over ``data_dir`` (its output to ``log``, if given);
+    stopped on exit."""
     port = free_port()
-    process = subprocess.Popen(
-        [*_xin(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=clean_env({"XIN_DATA_DIR": str(data_dir), **(env or {})}),
-        stdout=subprocess.DEVNULL,
-    )
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+    with (log or Path(os.devnull)).open("w") as out:
+        process = subprocess.Popen(
+            [*_xin(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=clean_env({"XIN_DATA_DIR": str(data_dir), **(env or {})}),
+            stdout=out,
+            stderr=subprocess.STDOUT if log is not None else None,
+        )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, process)
@@ -161,6 +168,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="sample KB cache dir")
+    parser.add_argument("--log", type=Path, help="write the server's log lines here")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- command to run")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -169,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     with tempfile.TemporaryDirectory(prefix="xin-bench-") as tmp:
         data_dir = prepare_kb(args.cache, copy_to=Path(tmp) / "data")
-        with serve(data_dir) as server:
+        with serve(data_dir, log=args.log) as server:
             print(f"xin serve ready at {server.url} (pid {server.pid})", file=sys.stderr)
             filled = [
                 a.replace("{url}", server.url).replace("{pid}", str(server.pid)) for a in command

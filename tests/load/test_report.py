@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scripts import bench_all
-from scripts.bench_plan import BUDGET_S, Step, plan
+from scripts.bench_plan import ABLATION_ONLY, BUDGET_S, Step, plan
 from scripts.report_bench import render, write_report
 from scripts.report_stamp import stamp
 from scripts.report_targets import MET, NOT_MEASURED, NOT_MET, evaluate
@@ -226,6 +226,14 @@ def test_make_bench_plans_every_required_figure_within_its_budget() -> None:
     assert "100000" in retrieval.argv and "10000" in retrieval.argv
     chat = next(s for s in steps if s.name == "chat_latency")
     assert chat.argv[chat.argv.index("--concurrency") + 1] == "1,10,25,50"
+
+
+def test_the_ablation_step_names_variants_that_exist() -> None:
+    from scripts.retrieval_ablation import variants
+
+    index, retrieval, _ = variants(quick=True)
+    names = {v.name for v in [*index, *retrieval]}
+    assert set(ABLATION_ONLY.split(",")) <= names
 
 
 def test_the_budget_summary_flags_a_step_over_budget() -> None:
