@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from xin.domain import Answer, Citation, SearchHit, Turn
 from xin.rag.focus import is_frame_word, question_and_context
@@ -42,6 +43,7 @@ class _Candidate:
         return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
+@lru_cache(maxsize=4096)  # passage texts, titles and sentences: each answer re-reads them
 def _stems(text: str) -> frozenset[str]:
     return frozenset(light_stem(w) for w in words(text))
 
