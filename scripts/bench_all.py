@@ -2,6 +2,7 @@
 
     python -m scripts.bench_all                 # make bench: every step (< 15 min on 2 cores)
     python -m scripts.bench_all --only soak     # make soak: some steps, merged into the JSON
+                                                # (a whole run keeps the last soak's entry)
     python -m scripts.bench_all --soak          # every step plus the 5-minute soak
     python -m scripts.bench_all --quick         # smaller runs, to try the pipeline out
 
@@ -159,14 +160,16 @@ def main(argv: list[str] | None = None) -> int:
     steps = [s for s in plan(args.quick, args.soak or "soak" in only) if not only or s.name in only]
     if only - {s.name for s in steps}:
         parser.error(f"unknown steps: {sorted(only - {s.name for s in steps})}")
-    previous = json.loads(args.results.read_text()) if only and args.results.exists() else {}
-    for entry in previous.get("steps", {}).values():  # kept steps name the run they came from
+    previous = json.loads(args.results.read_text()) if args.results.exists() else {}
+    known = {s.name for s in plan(args.quick, soak=True)}
+    kept = {k: v for k, v in previous.get("steps", {}).items() if k in known}
+    for entry in kept.values():  # kept steps (--only, or `make soak`'s) name their own run
         entry.setdefault("commit", previous.get("stamp", {}).get("commit", "unknown"))
     load_before = os.getloadavg()[0]
     results: dict[str, Any] = {
         "schema": 1,
         "mode": "quick" if args.quick else "full",
-        "steps": dict(previous.get("steps", {})),
+        "steps": kept,
     }
     head = commit()
     for step in steps:

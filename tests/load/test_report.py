@@ -7,6 +7,7 @@ import copy
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -244,3 +245,33 @@ def test_the_budget_summary_flags_a_step_over_budget() -> None:
     lines = bench_all._budget_lines(steps, entries, run)
     assert not lines[1].endswith("over budget") and lines[2].endswith("over budget")
     assert lines[-1].startswith("total 60s (steps 53s, setup 7s) of a 900s budget")
+
+
+def test_a_run_records_its_time_and_keeps_the_last_soak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probe = Step("probe", "scripts/bench_all.py", ["-c", "print('{\"ok\": 1}')"], 60, 10)
+    soak_step = Step("soak", "scripts/bench_all.py", ["-c", "pass"], 60, 10)
+    monkeypatch.setattr(
+        bench_all, "plan", lambda quick, soak: [probe, *([soak_step] if soak else [])]
+    )
+    results = tmp_path / "results.json"
+    earlier = {"status": "ok", "result": {"duration_s": 300}, "started": "2026-11-01T00:00:00Z"}
+    results.write_text(json.dumps({"steps": {"soak": earlier, "gone": earlier}, "stamp": {}}))
+    report = tmp_path / "docs" / "benchmarks.md"
+    report.parent.mkdir()
+    started = time.time() - 5  # `make bench` began 5 s ago (its setup)
+    argv = ["--results", str(results), "--report", str(report), "--started-at", str(started)]
+
+    assert bench_all.main(argv) == 0
+
+    written = json.loads(results.read_text())
+    assert written["steps"]["probe"]["result"] == {"ok": 1}
+    assert written["steps"]["probe"]["budget_s"] == 10
+    assert written["steps"]["soak"]["result"] == {"duration_s": 300}  # `make soak`'s, kept
+    assert "gone" not in written["steps"]  # no longer a step
+    run = written["run"]
+    assert run["steps"] == ["probe"] and run["budget_s"] == BUDGET_S
+    assert 5 <= run["setup_s"] < 60
+    assert abs(run["wall_s"] - run["setup_s"] - run["steps_s"]) <= 0.11
+    assert "The last whole run took" in report.read_text()
