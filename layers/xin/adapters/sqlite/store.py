@@ -3,7 +3,7 @@
 Chunks, their FTS5 index (BM25) and their vectors live in one database, so replacing a
 document is one transaction: a crash mid-ingest leaves either the old or the new version.
 Dense search is exact (numpy over the tenant's matrix, cached until the store changes).
-Keyword search ranks inside FTS5 and joins only the best rows (see ``keyword_search``).
+Keyword search ranks inside FTS5 and joins only the best rows (see ``keyword_search.py``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import numpy as np
 
 from xin.adapters.sqlite.database import Database
 from xin.adapters.sqlite.keyword import TermFilter
+from xin.adapters.sqlite.keyword_search import keyword_rows
 from xin.adapters.sqlite.rows import CHUNK_COLUMNS as _CHUNK_COLUMNS
 from xin.adapters.sqlite.rows import filter_sql as _filter_sql
-from xin.adapters.sqlite.rows import fts_match, fts_query, fts_terms, search_body
+from xin.adapters.sqlite.rows import fts_query, search_body
 from xin.adapters.sqlite.rows import to_hit as _hit
 from xin.adapters.sqlite.rows import to_record as _record
 from xin.domain import Chunk, DocumentRecord, SearchHit
@@ -29,10 +30,6 @@ from xin.ports import Matrix, Vector
 from xin.rag.text import search_terms
 
 __all__ = ["SqliteVectorStore", "fts_query", "search_body"]
-
-# FTS5 ranks (bm25) before any join; only this many best matches per wanted hit are joined
-# with chunks/documents for the tenant and filter checks. Too few survive -> widen, then all.
-_KEYWORD_OVERFETCH = (4, 64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,36 +193,16 @@ class SqliteVectorStore:
     def keyword_search(
         self, tenant: str, query: str, k: int, filters: Mapping[str, str] | None = None
     ) -> list[SearchHit]:
-        terms = fts_terms(query)
-        if not terms or k <= 0:
-            return []
-        match = fts_match(self._terms.useful(self._read, self.generation(), terms))
-        where, params = _filter_sql(filters)
-        # Rank and LIMIT inside FTS5 (its own top-N over bm25), then join only those rows.
-        # The tenant and filters apply after the LIMIT, so when too few of the best matches
-        # belong to this tenant the window widens, finally to every match (exact as before).
-        rows: list[sqlite3.Row] = []
-        for window in (*(k * factor for factor in _KEYWORD_OVERFETCH), -1):
-            rows = self._read(
-                f"SELECT {_CHUNK_COLUMNS}, r.rank AS rank FROM ("  # noqa: S608
-                "SELECT rowid, bm25(chunks_fts) AS rank FROM chunks_fts "
-                "WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) r "
-                "JOIN chunks c ON c.rowid = r.rowid "
-                "JOIN documents d ON d.tenant = c.tenant AND d.document_id = c.document_id "
-                f"WHERE c.tenant = ?{where} ORDER BY r.rank LIMIT ?",
-                (match, window, tenant, *params, k),
-            )
-            if len(rows) >= k or (window != -1 and self._matches_within(match, window)):
-                break
-        return [_hit(row, -float(row["rank"]), "bm25") for row in rows]
-
-    def _matches_within(self, match: str, window: int) -> bool:
-        """Whether FTS5 has no more than ``window`` matches (so widening cannot help)."""
-        rows = self._read(
-            "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-            (match, window + 1),
+        rows = keyword_rows(
+            self._read,
+            self._terms,
+            generation=self.generation(),
+            tenant=tenant,
+            query=query,
+            k=k,
+            filters=filters,
         )
-        return int(rows[0][0]) <= window
+        return [_hit(row, -float(row["rank"]), "bm25") for row in rows]
 
     def vector_search(
         self, tenant: str, vector: Vector, k: int, filters: Mapping[str, str] | None = None
