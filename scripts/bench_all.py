@@ -34,7 +34,6 @@ from scripts.report_stamp import commit, now, stamp
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results.json"
 REPORT = REPO / "docs" / "benchmarks.md"
-PLOTS = REPO / "docs" / "benchmarks"
 PY = sys.executable
 SERVER = [PY, "-m", "tests.load.server", "--log", "build/bench/logs/{step}.log", "--"]
 
