@@ -7,6 +7,7 @@ Persian letters (ي/ك → ی/ک), diacritics, ZWNJ, and Persian/Arabic-Indic di
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 from typing import Any
@@ -90,11 +91,18 @@ def content_terms(text: str) -> list[str]:
 _PERSIAN_SUFFIXES = ("های", "ها", "ای", "ی")
 
 
-@lru_cache(maxsize=1)
-def _english_stemmer() -> Any:
-    import snowballstemmer
+_PER_THREAD = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _english_stemmer() -> Any:
+    """This thread's Snowball stemmer: a stemmer keeps its word in its own state, so one
+    shared by the server's worker threads returned wrong stems and raised IndexError."""
+    stemmer = getattr(_PER_THREAD, "english", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _PER_THREAD.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=65536)
