@@ -10,7 +10,9 @@ the phone regions, so its result can be reused::
 
 The key holds a 128-bit BLAKE2b digest and the length of the text, never the text itself; the
 value is the spans (offsets, type and the canonical key that maps a value to its
-placeholder). The cache is bounded by entries and by the total number of spans it holds.
+placeholder). A result is kept only when its text is scanned a second time: a text seen once
+(most user messages, a log line's request id) leaves a digest behind, no spans, and cannot
+push the chunks out. The cache is bounded by entries and by the total number of spans held.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xin.redaction.spans import PiiSpan, PiiType
 
@@ -29,8 +32,15 @@ DEFAULT_MAX_SPANS = 32768
 # detectors are code, so a new version is a new process). Kept in every key for clarity.
 DETECTOR_VERSION = 1
 
-DetectionKey = tuple[bytes, int, frozenset[PiiType], tuple[str, ...], int]
+DetectionConfig = tuple[frozenset[PiiType], tuple[str, ...], int]
+DetectionKey = tuple[bytes, int, DetectionConfig]
 Spans = tuple[PiiSpan, ...]
+
+
+@lru_cache(maxsize=64)
+def _config(scanned: frozenset[PiiType], phone_regions: tuple[str, ...]) -> DetectionConfig:
+    # One shared tuple per configuration: keys stay small and compare by identity first.
+    return (scanned, phone_regions, DETECTOR_VERSION)
 
 
 def detection_key(
@@ -39,7 +49,7 @@ def detection_key(
     """What a detection result depends on: the text (as a digest), the detector set and the
     regions tried for numbers without a country code."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    return (digest, len(text), frozenset(scanned), tuple(phone_regions), DETECTOR_VERSION)
+    return (digest, len(text), _config(frozenset(scanned), tuple(phone_regions)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +68,27 @@ class CacheStats:
 
 class SpanCache:
     """LRU of detection results holding at most ``max_entries`` results and ``max_spans``
-    spans in total (``max_entries=0`` turns caching off). Thread-safe; detection runs
-    outside the lock, so two threads may compute the same result once each."""
+    spans in total (``max_entries=0`` turns caching off). A result is stored the
+    ``admit_after``-th time its key misses (default 2; the keys seen fewer times are
+    remembered, up to ``max_entries`` of them, oldest forgotten first).
+
+    Thread-safe; detection runs outside the lock, so two threads may compute the same
+    result once each."""
 
     def __init__(
-        self, max_entries: int = DEFAULT_MAX_ENTRIES, max_spans: int = DEFAULT_MAX_SPANS
+        self,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        max_spans: int = DEFAULT_MAX_SPANS,
+        *,
+        admit_after: int = 2,
     ) -> None:
-        if max_entries < 0 or max_spans < 0:
-            raise ValueError("cache bounds must be >= 0")
+        if max_entries < 0 or max_spans < 0 or admit_after < 1:
+            raise ValueError("cache bounds must be >= 0 and admit_after >= 1")
         self.max_entries = max_entries
         self.max_spans = max_spans
+        self.admit_after = admit_after
         self._entries: OrderedDict[DetectionKey, Spans] = OrderedDict()
+        self._seen: OrderedDict[DetectionKey, int] = OrderedDict()  # misses not yet admitted
         self._spans = 0
         self._hits = 0
         self._misses = 0
@@ -91,6 +111,8 @@ class SpanCache:
         if self.max_entries == 0 or len(spans) > self.max_spans:
             return
         with self._lock:
+            if not self._admitted(key):
+                return
             previous = self._entries.pop(key, None)
             if previous is not None:
                 self._spans -= len(previous)
@@ -101,9 +123,20 @@ class SpanCache:
                 self._spans -= len(evicted)
                 self._evictions += 1
 
+    def _admitted(self, key: DetectionKey) -> bool:
+        """Count one more miss of ``key``; True once it has missed ``admit_after`` times."""
+        misses = self._seen.pop(key, 0) + 1
+        if misses >= self.admit_after:
+            return True
+        self._seen[key] = misses
+        if len(self._seen) > self.max_entries:
+            self._seen.popitem(last=False)
+        return False
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._seen.clear()
             self._spans = 0
 
     def stats(self) -> CacheStats:
@@ -113,7 +146,7 @@ class SpanCache:
             )
 
 
-# One process-wide cache; building it allocates an empty dict and a lock, nothing more.
+# One process-wide cache; building it allocates two empty dicts and a lock, nothing more.
 _SHARED: dict[str, SpanCache] = {"cache": SpanCache()}
 
 

@@ -14,7 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xin.redaction.cache import DetectionKey, SpanCache, Spans, set_shared_cache, shared_cache
+from xin.redaction.cache import (
+    DetectionKey,
+    SpanCache,
+    Spans,
+    detection_key,
+    set_shared_cache,
+    shared_cache,
+)
 from xin.redaction.detect import detect_pii
 from xin.redaction.spans import ALL_TYPES, PERSONAL_TYPES, SECRET_TYPES, PiiSpan, PiiType
 
@@ -44,19 +51,27 @@ TYPE_SETS: dict[str, frozenset[PiiType] | None] = {
 
 @pytest.fixture
 def cache() -> Iterator[SpanCache]:
-    fresh = SpanCache()
+    """A fresh shared cache that keeps every result at once (``admit_after=1``): what the
+    tests below read back is always a stored result."""
+    fresh = SpanCache(admit_after=1)
     previous = set_shared_cache(fresh)
     yield fresh
     set_shared_cache(previous)
 
 
 @pytest.mark.parametrize("name", sorted(TYPE_SETS))
-def test_cached_spans_equal_uncached_over_the_eval_sets(cache: SpanCache, name: str) -> None:
+def test_cached_spans_equal_uncached_over_the_eval_sets(name: str) -> None:
     types = TYPE_SETS[name]
-    for text in TEXTS:
-        expected = detect_pii(text, types, cached=False)
-        assert detect_pii(text, types) == expected, text  # computed and stored
-        assert detect_pii(text, types) == expected, text  # served from the cache
+    cache = SpanCache()
+    previous = set_shared_cache(cache)
+    try:
+        for text in TEXTS:
+            expected = detect_pii(text, types, cached=False)
+            assert detect_pii(text, types) == expected, text  # computed, key remembered
+            assert detect_pii(text, types) == expected, text  # computed again and stored
+            assert detect_pii(text, types) == expected, text  # served from the cache
+    finally:
+        set_shared_cache(previous)
     stats = cache.stats()
     assert stats.hits >= len(TEXTS)  # the second call of every text was a hit
     assert stats.entries == len(set(TEXTS))
@@ -80,8 +95,8 @@ def test_any_mixture_types_and_regions_cached_equals_uncached(
 ) -> None:
     text = separator.join(parts)
     expected = detect_pii(text, types, phone_regions=regions, cached=False)
-    assert detect_pii(text, types, phone_regions=regions) == expected
-    assert detect_pii(text, types, phone_regions=regions) == expected
+    assert detect_pii(text, types, phone_regions=regions) == expected  # stored at once
+    assert detect_pii(text, types, phone_regions=regions) == expected  # from the cache
 
 
 def _triples(spans: list[PiiSpan]) -> list[tuple[int, int, str]]:
@@ -130,10 +145,13 @@ def test_returned_lists_are_copies(cache: SpanCache) -> None:
     assert len(detect_pii(BARE_PHONE)) == 2
 
 
+def _key(i: int) -> DetectionKey:
+    return detection_key(f"text {i}", ALL_TYPES, ("IR",))
+
+
 def test_entry_bound_evicts_the_least_recently_used() -> None:
-    cache = SpanCache(max_entries=3, max_spans=100)
+    cache = SpanCache(max_entries=3, max_spans=100, admit_after=1)
     span = (PiiSpan(0, 1, "EMAIL", "x"),)
-    keys: list[DetectionKey] = [(bytes([i]), 1, frozenset(), (), 1) for i in range(10)]
     computed: list[int] = []
 
     def lookup(i: int) -> None:
@@ -141,7 +159,7 @@ def test_entry_bound_evicts_the_least_recently_used() -> None:
             computed.append(i)
             return span
 
-        cache.get_or_compute(keys[i], compute)
+        cache.get_or_compute(_key(i), compute)
 
     for i in (0, 1, 2, 0, 3):  # the hit on 0 makes 1 the least recently used
         lookup(i)
@@ -156,15 +174,29 @@ def test_entry_bound_evicts_the_least_recently_used() -> None:
 
 
 def test_span_bound_holds_and_oversized_results_are_not_kept() -> None:
-    cache = SpanCache(max_entries=100, max_spans=5)
+    cache = SpanCache(max_entries=100, max_spans=5, admit_after=1)
     two = (PiiSpan(0, 1, "EMAIL", "a"), PiiSpan(2, 3, "EMAIL", "b"))
     for i in range(6):
-        cache.get_or_compute((bytes([i]), 1, frozenset(), (), 1), lambda: two)
+        cache.get_or_compute(_key(i), lambda: two)
         assert cache.stats().spans <= 5
     assert cache.stats().entries == 2
     six = tuple(PiiSpan(i, i + 1, "IP", str(i)) for i in range(6))
-    assert cache.get_or_compute((b"big", 1, frozenset(), (), 1), lambda: six) == six
+    assert cache.get_or_compute(_key(99), lambda: six) == six
     assert cache.stats().entries == 2  # too big to keep, and nothing evicted for it
+
+
+def test_a_text_is_kept_only_when_scanned_again() -> None:
+    cache = SpanCache(max_entries=2)
+    span = (PiiSpan(0, 1, "EMAIL", "x"),)
+    for i in (1, 2, 3):  # seen once each: digests remembered (at most 2), no spans kept
+        cache.get_or_compute(_key(i), lambda: span)
+    assert (cache.stats().entries, cache.stats().spans) == (0, 0)
+    cache.get_or_compute(_key(1), lambda: span)  # forgotten in between: seen "once" again
+    assert cache.stats().entries == 0
+    cache.get_or_compute(_key(3), lambda: span)  # second sighting: stored
+    assert (cache.stats().entries, cache.stats().spans) == (1, 1)
+    cache.get_or_compute(_key(3), lambda: ())
+    assert cache.stats().hits == 1
 
 
 def test_zero_entries_turns_caching_off() -> None:
@@ -182,6 +214,7 @@ def test_the_shared_cache_stays_within_its_bound_over_many_texts() -> None:
     try:
         for text in TEXTS:
             detect_pii(text)
+            detect_pii(text)  # the second scan stores it
         stats = shared_cache().stats()
         assert stats.entries <= 50 and stats.spans <= 60
         assert stats.evictions >= len(set(TEXTS)) - 50
@@ -192,7 +225,7 @@ def test_the_shared_cache_stays_within_its_bound_over_many_texts() -> None:
 def test_the_cache_holds_no_text(cache: SpanCache) -> None:
     for text in TEXTS[:50]:
         detect_pii(text)
-    held = repr(cache._entries)  # keys: digests and lengths; values: spans
+    held = repr(cache._entries) + repr(cache._seen)  # digests, lengths, spans
     assert cache.stats().entries == len(set(TEXTS[:50]))
     assert not [t for t in TEXTS[:50] if t in held]
 

@@ -69,7 +69,7 @@ def uncached() -> dict[str, tuple[str, str, str]]:
 
 @pytest.fixture
 def cache() -> Iterator[SpanCache]:
-    fresh = SpanCache()
+    fresh = SpanCache(admit_after=1)  # every result stored at once: mixing would show
     previous = set_shared_cache(fresh)
     yield fresh
     set_shared_cache(previous)
