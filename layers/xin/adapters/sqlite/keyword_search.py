@@ -1,8 +1,10 @@
 """BM25 search of the SQLite store: FTS5 ranks, and only the best rows are joined.
 
-FTS5 ranks with ``bm25()`` and ``LIMIT`` inside a subquery; only those rows are joined with
-chunks/documents and checked for tenant and filters. When too few of them belong to the
-tenant, the window widens (×4, ×64, then every match), so results stay exact.
+FTS5 ranks with ``bm25()`` and ``LIMIT`` inside a subquery; only those rows (4 per wanted
+hit) are joined with chunks/documents and checked for tenant and filters. When too few of
+them pass, every match is ranked if there are few (≤ 64 per wanted hit), else only the
+matches among the tenant's chunks that pass the filters (a small tenant or a selective
+filter then costs what its own chunks cost, not the whole index), so results stay exact.
 
 In a large index a query holding a term found in more than a few percent of the chunks
 first ranks only the chunks that hold one of its rarer terms (FTS5 still scores them with
@@ -19,10 +21,19 @@ import sqlite3
 from collections.abc import Mapping
 
 from xin.adapters.sqlite.keyword import Read, TermFilter
-from xin.adapters.sqlite.rows import CHUNK_COLUMNS, filter_sql, fts_match, fts_terms
+from xin.adapters.sqlite.rows import (
+    CHUNK_COLUMNS,
+    filter_sql,
+    fts_match,
+    fts_terms,
+    passing_sql,
+)
 
-# Best matches per wanted hit joined for the tenant and filter checks; too few -> widen.
-_OVERFETCH = (4, 64)
+# Best matches per wanted hit joined for the tenant and filter checks.
+_WINDOW = 4
+# When too few of them pass, up to this many matches per wanted hit are all ranked and
+# joined; with more, only those of the tenant's chunks that pass the filters are ranked.
+_FEW_MATCHES = 64
 # The first guess of the k-th best score, as a multiple of the rarest term's IDF (on the
 # synthetic 100k benchmark the k-th best of 200 queries was 1.27-2.3 times it; a wrong guess
 # costs one more ranked read, never a wrong answer).
@@ -84,31 +95,40 @@ class _Search:
         self._read = read
         self._match = match
         self._tenant = tenant
+        self._filters = filters
         self._where, self._params = filter_sql(filters)
         self._k = k
 
     def within(self, essential: str) -> list[sqlite3.Row]:
         """The best rows among the first window of matches that hold a term of ``essential``."""
-        sql = _RANKED.format(within=_WITHIN, where=self._where)
-        window = self._k * _OVERFETCH[0]
-        params = (self._match, essential, window, self._tenant, *self._params, self._k)
-        return self._read(sql, params)
+        return self._ranked(_WITHIN, (essential,), self._k * _WINDOW)
 
     def exact(self) -> list[sqlite3.Row]:
-        """The best rows over every match, the window widening until ``k`` survive."""
-        sql = _RANKED.format(within="", where=self._where)
-        rows: list[sqlite3.Row] = []
-        for window in (*(self._k * factor for factor in _OVERFETCH), -1):
-            params = (self._match, window, self._tenant, *self._params, self._k)
-            rows = self._read(sql, params)
-            if len(rows) >= self._k or (window != -1 and self._matches_within(window)):
-                break
-        return rows
+        """The best rows over every match: the first window's when ``k`` of them pass the
+        tenant and filter checks, else every match's (few) or the passing chunks' (many)."""
+        window = self._k * _WINDOW
+        rows = self._ranked("", (), window)
+        if len(rows) >= self._k:
+            return rows
+        matches = self._matches(self._k * _FEW_MATCHES + 1)
+        if matches <= window:
+            return rows
+        if matches <= self._k * _FEW_MATCHES:
+            return self._ranked("", (), -1)
+        passing, params = passing_sql(self._filters)
+        return self._ranked(f" AND +rowid IN ({passing})", (self._tenant, *params), -1)
 
-    def _matches_within(self, window: int) -> bool:
-        """Whether FTS5 has no more than ``window`` matches (so widening cannot help)."""
+    def _ranked(
+        self, within: str, within_params: tuple[object, ...], window: int
+    ) -> list[sqlite3.Row]:
+        sql = _RANKED.format(within=within, where=self._where)
+        params = (self._match, *within_params, window, self._tenant, *self._params, self._k)
+        return self._read(sql, params)
+
+    def _matches(self, cap: int) -> int:
+        """How many chunks FTS5 matches, counting no further than ``cap``."""
         rows = self._read(
             "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-            (self._match, window + 1),
+            (self._match, cap),
         )
-        return int(rows[0][0]) <= window
+        return int(rows[0][0])

@@ -52,6 +52,22 @@ def filter_sql(filters: Mapping[str, str] | None) -> tuple[str, list[str]]:
     return "".join(clauses), params
 
 
+def passing_sql(filters: Mapping[str, str] | None) -> tuple[str, list[str]]:
+    """``SELECT c.rowid`` of one tenant's chunks that pass ``filters`` (parameters: the
+    tenant, then the returned ones). A filter on the document (``source``) makes SQLite
+    find the documents first instead of reading every chunk of the tenant."""
+    where, params = filter_sql(filters)
+    if filters and "source" in filters:
+        tables = "documents d CROSS JOIN chunks c"  # CROSS JOIN: documents drive the loop
+    else:
+        tables = "chunks c JOIN documents d"
+    sql = (
+        f"SELECT c.rowid FROM {tables} ON d.tenant = c.tenant "  # noqa: S608
+        f"AND d.document_id = c.document_id WHERE c.tenant = ?{where}"
+    )
+    return sql, params
+
+
 def to_record(row: sqlite3.Row) -> DocumentRecord:
     return DocumentRecord(
         document_id=row["document_id"],

@@ -2,7 +2,8 @@
 
 Chunks, their FTS5 index (BM25) and their vectors live in one database, so replacing a
 document is one transaction: a crash mid-ingest leaves either the old or the new version.
-Dense search is exact (numpy over the tenant's matrix, cached until the store changes).
+Dense search is exact (numpy over the tenant's matrix, cached until the store changes;
+see ``dense_search.py``).
 Keyword search ranks inside FTS5 and joins only the best rows (see ``keyword_search.py``).
 """
 
@@ -10,17 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from xin.adapters.sqlite.database import Database
+from xin.adapters.sqlite.dense_search import DenseIndex
 from xin.adapters.sqlite.keyword import TermFilter
 from xin.adapters.sqlite.keyword_search import keyword_rows
 from xin.adapters.sqlite.rows import CHUNK_COLUMNS as _CHUNK_COLUMNS
-from xin.adapters.sqlite.rows import filter_sql as _filter_sql
 from xin.adapters.sqlite.rows import fts_query, search_body
 from xin.adapters.sqlite.rows import to_hit as _hit
 from xin.adapters.sqlite.rows import to_record as _record
@@ -32,20 +31,12 @@ from xin.rag.text import search_terms
 __all__ = ["SqliteVectorStore", "fts_query", "search_body"]
 
 
-@dataclass(frozen=True, slots=True)
-class _TenantMatrix:
-    generation: int
-    rowids: np.ndarray
-    matrix: np.ndarray
-
-
 class SqliteVectorStore:
     """Implements ``VectorStore`` over :class:`Database`. Every query is scoped to a tenant."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._cache: dict[str, _TenantMatrix] = {}
-        self._cache_lock = threading.Lock()
+        self._dense = DenseIndex(self._read)
         self._terms = TermFilter()
 
     # -- model binding -------------------------------------------------------------------
@@ -207,26 +198,10 @@ class SqliteVectorStore:
     def vector_search(
         self, tenant: str, vector: Vector, k: int, filters: Mapping[str, str] | None = None
     ) -> list[SearchHit]:
-        cached = self._tenant_matrix(tenant)
-        if cached.matrix.shape[0] == 0:
-            return []
-        # numpy's own single-threaded loop, not BLAS: OpenBLAS splits a matrix-vector
-        # product over threads that wait for each other when the cores are busy (10k rows:
-        # median 23 ms vs 0.6 ms on a loaded 2-core machine; ADR 0020).
-        scores = np.einsum("ij,j->i", cached.matrix, np.asarray(vector, dtype=np.float32))
-        if filters:
-            allowed = self._filtered_rowids(tenant, filters)
-            scores = np.where(np.isin(cached.rowids, allowed), scores, -np.inf)
-        top = min(k, scores.shape[0])
-        best = np.argpartition(-scores, top - 1)[:top]
-        best = best[np.argsort(-scores[best])]
-        best = best[np.isfinite(scores[best])]
-        rowids = [int(cached.rowids[i]) for i in best]
-        by_rowid = {row["rowid"]: row for row in self._rows_by_id(rowids)}
+        ranked = self._dense.search(self.generation(), tenant, vector, k, filters)
+        by_rowid = {row["rowid"]: row for row in self._rows_by_id([r for r, _ in ranked])}
         return [
-            _hit(by_rowid[rowid], float(scores[i]), "dense")
-            for rowid, i in zip(rowids, best, strict=True)
-            if rowid in by_rowid
+            _hit(by_rowid[rowid], score, "dense") for rowid, score in ranked if rowid in by_rowid
         ]
 
     def ping(self) -> None:
@@ -248,33 +223,6 @@ class SqliteVectorStore:
             f"ON d.tenant = c.tenant AND d.document_id = c.document_id WHERE c.rowid IN ({marks})",
             tuple(rowids),
         )
-
-    def _filtered_rowids(self, tenant: str, filters: Mapping[str, str]) -> np.ndarray:
-        where, params = _filter_sql(filters)
-        rows = self._read(
-            "SELECT c.rowid FROM chunks c JOIN documents d "  # noqa: S608
-            f"ON d.tenant = c.tenant AND d.document_id = c.document_id WHERE c.tenant = ?{where}",
-            (tenant, *params),
-        )
-        return np.array([row[0] for row in rows], dtype=np.int64)
-
-    def _tenant_matrix(self, tenant: str) -> _TenantMatrix:
-        generation = self.generation()
-        cached = self._cache.get(tenant)
-        if cached is not None and cached.generation == generation:
-            return cached
-        rows = self._read(
-            "SELECT rowid, embedding FROM chunks WHERE tenant = ? ORDER BY rowid", (tenant,)
-        )
-        rowids = np.array([row[0] for row in rows], dtype=np.int64)
-        if rows:
-            matrix = np.vstack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
-        else:
-            matrix = np.zeros((0, 0), dtype=np.float32)
-        fresh = _TenantMatrix(generation, rowids, matrix)
-        with self._cache_lock:
-            self._cache[tenant] = fresh
-        return fresh
 
 
 def _mismatch(bound: str, model_id: str, dimension: int) -> EmbeddingModelMismatch:
