@@ -60,9 +60,12 @@ def _apply_log_redaction(logger: Logger) -> None:
         return  # nothing to remove: no filter was ever installed (and no redactor to load)
     from xin.redaction.logging_filter import RedactingFilter
     from xin.redaction.policy_rules import PlainRedactionPolicy  # no pydantic (ADR 0019)
+    from xin.redaction.spans import SECRET_TYPES
 
     for handler in logging.getLogger(logger.name).handlers:
         for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
             handler.removeFilter(old)
         if types is not None:
-            handler.addFilter(RedactingFilter(PlainRedactionPolicy(enabled=types)))
+            # Credentials are masked whatever the configured types: never a key in a log.
+            policy = PlainRedactionPolicy(enabled=types | SECRET_TYPES)
+            handler.addFilter(RedactingFilter(policy))

@@ -67,10 +67,13 @@ class SessionRedactor(Redactor):
             return found
 
     def mask(self, text: str, keep: Iterable[tuple[str, str]] = ()) -> str:
-        """``text`` with every enabled PII span masked except the ``(type, key)`` in ``keep``
-        (secrets are always masked)."""
+        """``text`` with every enabled PII span masked except the ``(type, key)`` in ``keep``.
+        Credentials (``SECRET_TYPES``: cloud keys, tokens, JWTs, private keys) are always
+        masked, kept or not and whether or not the tenant's ``types`` list names them: a
+        pasted key must never reach a transcript or an answer."""
         kept = set(keep)
-        spans = detect_pii(text, self.policy.enabled, phone_regions=self.policy.phone_regions)
+        types = self.policy.enabled | SECRET_TYPES
+        spans = detect_pii(text, types, phone_regions=self.policy.phone_regions)
         return _splice(
             text, [s for s in spans if s.type in SECRET_TYPES or _id(s) not in kept], self
         )
@@ -228,7 +231,7 @@ class SafetyService:
     def transcript_text(self, text: str, redactor: SessionRedactor, *, tenant: str) -> str:
         if not self.redaction_for(tenant).applies_to("transcripts"):
             return text
-        return redactor.redact(text).text
+        return redactor.mask(text)
 
 
 def _id(span: PiiSpan) -> tuple[str, str]:

@@ -96,3 +96,12 @@ def test_each_tenant_gets_its_own_result_whoever_asked_first(
     assert first == uncached
     assert again == uncached
     assert cache.stats().hits > 0
+
+
+def test_credentials_are_masked_even_for_a_tenant_that_lists_only_names(
+    uncached: dict[str, tuple[str, str, str]],
+) -> None:
+    reply, _, transcript = uncached["names_only"]
+    for text in (reply, transcript):
+        assert "AKIAIOSFODNN7EXAMPLE" not in text and "<AWS_ACCESS_KEY_1>" in text
+        assert "mj.fernandez@mail.example" in text  # what the tenant did not list stays

@@ -92,3 +92,15 @@ def test_log_redaction_path_imports_no_pydantic() -> None:
     assert result.returncode == 0, result.stderr
     assert "<EMAIL_1>" in result.stdout
     assert "a@b.co" not in result.stdout
+
+
+def test_log_redaction_masks_credentials_whatever_types_are_configured() -> None:
+    code = (
+        "from xin.observability.logging import get_logger, install_log_redaction\n"
+        "install_log_redaction(['PERSON'])\n"
+        "get_logger().info('mail a@b.co key AKIAIOSFODNN7EXAMPLE')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "AKIAIOSFODNN7EXAMPLE" not in result.stdout and "<AWS_ACCESS_KEY_1>" in result.stdout
+    assert "a@b.co" in result.stdout  # what was not configured stays
