@@ -14,9 +14,12 @@ the head of the reranked list with the candidates' stored vectors (ADR 0014).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextvars
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from xin.domain import SearchHit
 from xin.errors import ConfigurationError
@@ -26,6 +29,7 @@ from xin.rag.mmr import ChunkVectors, mmr_rerank
 
 Fusion = Literal["convex", "rrf"]
 _UNCHECKED = -1  # no store generation has been checked against the embedder's model yet
+_T = TypeVar("_T")
 
 
 def reciprocal_rank_fusion(
@@ -74,6 +78,23 @@ def convex_fusion(
             component.setdefault(hit.chunk.chunk_id, {})[name] = hit.score
     ordered = sorted(fused, key=lambda key: (-fused[key], key))
     return [replace(first_seen[key], score=fused[key], scores=component[key]) for key in ordered]
+
+
+def _started(work: Callable[[], _T]) -> Callable[[], _T]:
+    """Start ``work`` on its own thread (with this context: request id, tracing) and return
+    a call that waits for its result or raises its error. A thread per call, not a pool:
+    with a remote embedder a pool would cap concurrent requests at its size."""
+    future: Future[_T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # re-raised on the caller's thread by result()
+            future.set_exception(exc)
+
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run,), name="xin-embed", daemon=True).start()
+    return future.result
 
 
 class HybridRetriever:
@@ -163,8 +184,12 @@ class HybridRetriever:
                 tenant, query, self._embedder.embed_query(query), pool, filters
             )
         else:
+            # The query embedding (a model call or a network round trip) runs beside the
+            # keyword search; store calls stay on this thread (a store may hold per-thread
+            # connections, e.g. SQLite ``:memory:``).
+            vector = _started(lambda: self._embedder.embed_query(query))
             keyword = store.keyword_search(tenant, query, pool, filters)
-            dense = store.vector_search(tenant, self._embedder.embed_query(query), pool, filters)
+            dense = store.vector_search(tenant, vector(), pool, filters)
             rankings = {"bm25": keyword, "dense": dense}
             if self._fusion == "rrf":
                 fused = reciprocal_rank_fusion(rankings, k=self._rrf_k)
