@@ -7,9 +7,10 @@ query). Dropping it changes only which near-zero-score chunks can fill the tail 
 
 A term in a few percent of the chunks still counts, but it makes FTS5 score tens of
 thousands of rows. FTS5's BM25 gives one term at most ``idf × (k1 + 1)`` whatever the chunk,
-so :meth:`TermStats.essential` tells which of the rarest terms a chunk must hold to possibly
-outscore a given score; the search scores those chunks first and proves the result exact
-(ADR 0020). Small indexes keep every term and are searched as they always were.
+so :meth:`TermStats.below` tells which common terms cannot, even together, lift a chunk to
+a given score; the search scores first only the chunks holding one of the other terms and
+keeps that result only when it is provably exact (``keyword_search.py``, ADR 0020). Small
+indexes keep every term and are searched as they always were.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class TermFilter:
 
     def stats(self, read: Read, generation: int, terms: Sequence[str]) -> TermStats:
         """:meth:`useful` terms with their chunk counts (none counted in a small index)."""
+        terms = list(dict.fromkeys(terms))  # each term bounded once (query_terms are distinct)
         if len(terms) < 2:
             return TermStats(list(terms))
         with self._lock:
