@@ -151,11 +151,16 @@ def use_model(
 
 
 def one_line_error(result: Result) -> str:
-    """The refusal an operator sees: exit 1, one line on stderr, no traceback."""
+    """The refusal an operator sees: exit 1, one line on stderr besides the JSON log
+    records (which go to stderr too), no traceback."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)  # typer.Exit, not an escaped error
     assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith('{"level":')
+    ]
     assert len(lines) == 1, lines
     return lines[0]
 

@@ -28,6 +28,18 @@ TenantOption = Annotated[
 ]
 
 
+@app.callback()
+def _cli(ctx: typer.Context) -> None:
+    """Log lines go to standard error for every command but ``serve``: standard output is
+    the command's result (JSON, JSON Lines, an answer) and must parse as such."""
+    if ctx.invoked_subcommand != "serve":
+        from xin.observability.logging import get_logger, log_to_stderr
+
+        log_to_stderr()
+        ctx.call_on_close(lambda: log_to_stderr(False))  # scoped to this command
+        get_logger()  # JSON lines from the first record on (child loggers included)
+
+
 def _settings(**overrides: object) -> Settings:
     try:
         return load_settings(**{k: v for k, v in overrides.items() if v is not None})
@@ -160,6 +172,7 @@ def ask(
             "citations": citations,
             "language": reply.answer.language,
             "grounded": reply.answer.grounded,
+            "blocked": reply.blocked,
             "session_id": reply.session_id,
         }
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

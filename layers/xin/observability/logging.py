@@ -15,14 +15,27 @@ if TYPE_CHECKING:
 SERVICE_NAME = "xin"
 
 
+_stream_name = ["stdout"]
+
+
+def log_to_stderr(on: bool = True) -> None:
+    """Send log lines to standard error (``on``) or back to standard output: a command whose
+    standard output is its result (``xin ask --json``, ``xin guard check``) must print
+    nothing else there. Servers and Lambda functions keep standard output, where their
+    platforms collect logs."""
+    _stream_name[0] = "stderr" if on else "stdout"
+
+
 class _CurrentStdout:
-    """Writes to whatever ``sys.stdout`` is now, so a redirect (``xin invoke``) moves logs too."""
+    """Writes to whatever ``sys.stdout`` (or, after ``log_to_stderr``, ``sys.stderr``) is
+    now, so a redirect (``xin invoke``, a test runner) moves logs too."""
 
     def write(self, text: str) -> int:
-        return sys.stdout.write(text)
+        stream = sys.stderr if _stream_name[0] == "stderr" else sys.stdout
+        return stream.write(text)
 
     def flush(self) -> None:
-        sys.stdout.flush()
+        (sys.stderr if _stream_name[0] == "stderr" else sys.stdout).flush()
 
 
 @lru_cache(maxsize=1)
