@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import numpy as np
+
+from tests.integration.local_http import send_json, serving
 
 API_KEY = "test-embedding-key"
 _WORD = re.compile(r"\w+")
@@ -78,12 +79,7 @@ def _handler(server: EmbeddingServer) -> type[BaseHTTPRequestHandler]:
                 status, reply = 401, {"error": {"message": "bad api key"}}
             else:
                 status, reply = 200, server.reply(body)
-            payload = json.dumps(reply).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            send_json(self, status, reply)
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -94,15 +90,6 @@ def _handler(server: EmbeddingServer) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def running_embedding_server(default_dimension: int = 384) -> Iterator[EmbeddingServer]:
     server = EmbeddingServer(default_dimension)
-    http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
-    http.daemon_threads = True
-    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    server.url = f"http://127.0.0.1:{http.server_address[1]}/v1"
-    try:
+    with serving(_handler(server)) as base_url:
+        server.url = f"{base_url}/v1"
         yield server
-    finally:
-        http.shutdown()
-        http.server_close()
-        thread.join(timeout=5)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.integration.local_http import send_json, serving
 
 
 @dataclass
@@ -77,17 +78,8 @@ def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             if reply.body is None and reply.status == 200:  # scripted delay, default body
                 reply = Reply(body=gateway.default(self.path, body).body, delay_s=reply.delay_s)
             time.sleep(reply.delay_s)
-            payload = json.dumps(reply.body if reply.body is not None else {}).encode()
-            try:
-                self.send_response(reply.status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client timed out and went away
+            body_out = reply.body if reply.body is not None else {}
+            send_json(self, reply.status, body_out, reply.headers)
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -98,16 +90,6 @@ def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def running_gateway() -> Iterator[Gateway]:
     gateway = Gateway()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
-    server.daemon_threads = True
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    gateway.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    with serving(_handler(gateway)) as base_url:
+        gateway.url = f"{base_url}/v1"
         yield gateway
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -9,12 +9,13 @@ to a path answer 503; ``delay_s`` slows every answer.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.integration.local_http import send_json, start_server
 
 
 @dataclass
@@ -101,19 +102,12 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
             if receiver.delay_s:
                 time.sleep(receiver.delay_s)
             status, payload = receiver.answer(self.command, path)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, payload)
 
         do_GET = do_POST = _handle  # noqa: N815
 
         def log_message(self, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, receiver.base_url = start_server(Handler)
     return receiver, server
