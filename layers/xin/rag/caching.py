@@ -39,14 +39,22 @@ class CachedQueryEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> Matrix:
         return self._inner.embed_documents(texts)
 
-    def embed_query(self, text: str) -> Vector:
+    def peek(self, text: str) -> Vector | None:
+        """The cached vector of ``text`` (counted as a hit), or ``None`` without computing
+        it: a caller that would otherwise start a thread for ``embed_query`` asks first."""
         key = " ".join(normalise(text).split())
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 self.hits += 1
-                return cached
+            return cached
+
+    def embed_query(self, text: str) -> Vector:
+        cached = self.peek(text)
+        if cached is not None:
+            return cached
+        key = " ".join(normalise(text).split())
         vector = self._inner.embed_query(text)
         vector.setflags(write=False)  # shared between callers
         with self._lock:

@@ -23,7 +23,7 @@ from typing import Literal, TypeVar
 
 from xin.domain import SearchHit
 from xin.errors import ConfigurationError
-from xin.ports import Embedder, HybridSearch, Reranker, VectorStore
+from xin.ports import Embedder, HybridSearch, Reranker, Vector, VectorStore
 from xin.rag.caching import RetrievalCache
 from xin.rag.mmr import ChunkVectors, mmr_rerank
 
@@ -169,6 +169,15 @@ class HybridRetriever:
         self._store.check_model(self._embedder.model_id, self._embedder.dimension)
         self._checked_generation = _UNCHECKED if generation is None else generation
 
+    def _query_vector(self, query: str) -> Callable[[], Vector]:
+        """A call returning the query's vector: at once when the embedder has it cached (the
+        input guard usually embedded the message already), else from a thread started now."""
+        peek = getattr(self._embedder, "peek", None)
+        cached = peek(query) if callable(peek) else None
+        if cached is not None:
+            return lambda: cached
+        return _started(lambda: self._embedder.embed_query(query))
+
     def _generation(self) -> int | None:
         generation = getattr(self._store, "generation", None)
         return int(generation()) if callable(generation) else None
@@ -187,7 +196,7 @@ class HybridRetriever:
             # The query embedding (a model call or a network round trip) runs beside the
             # keyword search; store calls stay on this thread (a store may hold per-thread
             # connections, e.g. SQLite ``:memory:``).
-            vector = _started(lambda: self._embedder.embed_query(query))
+            vector = self._query_vector(query)
             keyword = store.keyword_search(tenant, query, pool, filters)
             dense = store.vector_search(tenant, vector(), pool, filters)
             rankings = {"bm25": keyword, "dense": dense}
