@@ -17,80 +17,25 @@ A directory given to ``xin ingest`` (or ``IngestionService.ingest_paths``) may h
 - ``!pattern`` takes a file back in (the last matching line wins), unless a folder above it is
   left out, as in git.
 
-Extra patterns (``xin ingest --exclude GLOB``) follow the same rules, after the file's.
+Extra patterns (``xin ingest --exclude GLOB``) follow the same rules, after the file's. The
+matching is git's own semantics as implemented by ``pathspec.GitIgnoreSpec``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+import pathspec
+
 IGNORE_FILE = ".xinignore"
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    regex: re.Pattern[str]
-    negated: bool
-    folders_only: bool
-
-
-def _translate(glob: str) -> str:
-    """A gitignore glob (anchored, no trailing slash) as a regular expression."""
-    out, i = [], 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == len(glob):
-            out.append("/.*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and (end := glob.find("]", i + 2)) != -1:
-            body = glob[i + 1 : end]
-            out.append("[^" + body[1:] + "]" if body[:1] in ("!", "^") else "[" + body + "]")
-            i = end + 1
-        elif glob[i] == "\\" and i + 1 < len(glob):
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    return "".join(out)
-
-
-def _rule(line: str) -> _Rule | None:
-    text = line.rstrip("\n").rstrip()
-    if not text or text.startswith("#"):
-        return None
-    negated = text.startswith("!")
-    if negated or text.startswith(("\\#", "\\!")):
-        text = text[1:]
-    folders_only = text.endswith("/")
-    text = text.rstrip("/")
-    if not text:
-        return None
-    anchored = "/" in text
-    body = _translate(text.lstrip("/"))
-    regex = re.compile(("" if anchored else "(?:.*/)?") + body + r"\Z", re.DOTALL)
-    return _Rule(regex, negated, folders_only)
 
 
 class IgnoreRules:
     """Parsed patterns; ``ignored("a/b.md")`` answers for a path relative to the root."""
 
     def __init__(self, patterns: Iterable[str] = ()) -> None:
-        self._rules = [rule for rule in map(_rule, patterns) if rule is not None]
+        self._spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
     @classmethod
     def for_root(cls, root: Path, extra: Iterable[str] = ()) -> IgnoreRules:
@@ -102,19 +47,12 @@ class IgnoreRules:
         return cls([*lines, *extra])
 
     def __bool__(self) -> bool:
-        return bool(self._rules)
-
-    def _matches(self, relative: str, is_folder: bool) -> bool:
-        verdict = False
-        for rule in self._rules:
-            if (is_folder or not rule.folders_only) and rule.regex.match(relative):
-                verdict = not rule.negated
-        return verdict
+        return any(pattern.include is not None for pattern in self._spec.patterns)
 
     def ignored(self, relative: str) -> bool:
-        """Whether the file at ``relative`` (POSIX, relative to the root) is left out."""
+        """Whether the file at ``relative`` (POSIX, relative to the root) is left out. As in
+        git, a left-out folder leaves out all it holds, whatever ``!`` lines say about its
+        files (``GitIgnoreSpec`` matches each path on its own, so folders are asked first)."""
         parts = relative.split("/")
-        for depth in range(1, len(parts)):  # a left-out folder leaves out all it holds
-            if self._matches("/".join(parts[:depth]), is_folder=True):
-                return True
-        return self._matches(relative, is_folder=False)
+        folders = ("/".join(parts[:depth]) + "/" for depth in range(1, len(parts)))
+        return any(map(self._spec.match_file, folders)) or self._spec.match_file(relative)
