@@ -63,9 +63,9 @@ def warm_language_profiles() -> None:
 
 
 def warm_guard_lexicons() -> None:
-    """Compile the guard's lexicons (``xin.guard.lexicon.patterns``: one regex per concept
-    over every language), which chat's input guard and ingest's chunk scan need for their
-    first text — the largest piece of regex compilation in either cold start."""
+    """Read the guard's lexicons and compile all of their regexes (``xin.guard.lexicon``:
+    one per concept and word key), which chat's input guard and ingest's chunk scan would
+    otherwise compile piece by piece for their first texts."""
     from xin.guard.lexicon import patterns
 
-    patterns()
+    patterns().warm()
