@@ -47,7 +47,7 @@ def cold_start_gc() -> Iterator[None]:
 
     A cold start allocates ~100k long-lived objects (modules, classes, pydantic schemas,
     compiled regexes) and almost no cyclic garbage (~1k objects); the collector would scan
-    them over and over as they are promoted (~250 collections, 100-160 ms of CPU for chat).
+    them over and over as they are promoted (chat: ~250 collections, 65-75 ms).
     Reference counting still frees everything as usual, and a later full collection still
     sees every object: ``gc.freeze()`` followed by ``gc.unfreeze()`` only files them under
     the oldest generation. Nothing is done when the collector is already off or something
