@@ -42,8 +42,8 @@ def lambda_handler_for(routes: Collection[str], *, function: str | None = None) 
 @contextmanager
 def cold_start_gc() -> Iterator[None]:
     """No automatic cyclic garbage collection during a cold start (building the app and
-    serving the first event), then everything it allocated moves, unscanned, to the oldest
-    generation.
+    serving the first event); then every tracked object — in practice what the cold start
+    built — moves, unscanned, to the oldest generation.
 
     A cold start allocates ~100k long-lived objects (modules, classes, pydantic schemas,
     compiled regexes) and almost no cyclic garbage (~1k objects); the collector would scan
