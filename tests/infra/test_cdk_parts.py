@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -91,3 +92,82 @@ def test_a_function_without_a_handler_yet_is_skipped_not_stubbed(tmp_path: Path)
     )
     assert set(stack.compute.functions) == {"health"}
     assert set(stack.api.routes) == {"GET /health"}
+
+
+def _python312() -> str:
+    from infra.layer import runtime_python
+
+    interpreter = runtime_python()
+    if interpreter is None:
+        pytest.skip("no python3.12 on this machine")
+    return interpreter
+
+
+def test_layer_modules_are_compiled_for_the_runtime_and_used_without_the_source(
+    tmp_path: Path,
+) -> None:
+    from infra.layer import compile_bytecode
+
+    interpreter = _python312()
+    package = tmp_path / "python" / "pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    module = package / "mod.py"
+    module.write_text("VALUE = 'compiled'\n")
+    (package / "py2.py").write_text("print 'python 2 only'\n")  # left as source, no failure
+
+    assert compile_bytecode(tmp_path / "python", interpreter)
+
+    pyc = package / "__pycache__" / "mod.cpython-312.pyc"
+    flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
+    assert flags == 0b01  # hash-based, source not checked (PEP 552)
+    # The runtime must load the pyc and never look at the source again: change the source
+    # without recompiling and the compiled value is still what an import sees.
+    module.write_text("VALUE = 'source'\n")
+    result = subprocess.run(
+        [interpreter, "-B", "-c", "import pkg.mod; print(pkg.mod.VALUE)"],
+        cwd=tmp_path / "python",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "compiled"
+
+
+def test_layer_without_a_runtime_python_warns_and_ships_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infra import layer
+
+    monkeypatch.setattr(layer, "runtime_python", lambda: None)
+    (tmp_path / "mod.py").write_text("VALUE = 1\n")
+    assert not layer.compile_bytecode(tmp_path)
+    assert "without bytecode" in capsys.readouterr().err
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_layer_leaves_tests_and_phone_geodata_as_source(tmp_path: Path) -> None:
+    from infra.layer import compile_bytecode
+
+    interpreter = _python312()
+    kept = tmp_path / "phonenumbers" / "data" / "region_us.py"
+    skipped = [
+        tmp_path / "phonenumbers" / "geodata" / "data0.py",
+        tmp_path / "numpy" / "tests" / "test_x.py",
+    ]
+    for path in [kept, *skipped]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("X = 1\n")
+    compile_bytecode(tmp_path, interpreter)
+    assert (kept.parent / "__pycache__" / "region_us.cpython-312.pyc").is_file()
+    for path in skipped:
+        assert not (path.parent / "__pycache__").exists(), path
+
+
+def test_layer_over_lambdas_size_limit_is_refused(tmp_path: Path) -> None:
+    from infra.layer import check_size
+
+    (tmp_path / "blob.bin").write_bytes(b"x" * 2048)
+    assert check_size(tmp_path, limit=4096) == 2048
+    with pytest.raises(RuntimeError, match="MiB unzipped"):
+        check_size(tmp_path, limit=1024)
