@@ -23,15 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xin.config.environment import (
-    ENV_NESTED_DELIMITER,
-    ENV_PREFIX,
-    config_dir_of,
-    lowercase_names,
-    merged_overlays,
-    overlay_files,
-    pick_app_env,
-)
+from xin.config.files import deep_merge, default_config_dir, overlay_files, read_overlay
 from xin.errors import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -43,7 +35,6 @@ _TARGETS = ("responses", "transcripts", "logs")
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})  # pydantic's lax bool strings
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 _MISSING = object()
-_PREFIX = ENV_PREFIX.lower()
 
 
 class _Unsupported(Exception):
@@ -68,20 +59,23 @@ def health_config(environ: Mapping[str, str] = os.environ) -> HealthConfig | Non
 
 class _Sources:
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self.app_env = pick_app_env({}, environ)
+        self.app_env = environ.get("APP_ENV") or environ.get("XIN_APP_ENV") or "development"
         if self.app_env not in _APP_ENVS:
             raise _Unsupported("app_env")
-        files = overlay_files(config_dir_of({}, environ), self.app_env)
-        self.yaml: dict[str, Any] = merged_overlays(files)
+        configured = environ.get("XIN_CONFIG_DIR")
+        config_dir = Path(configured) if configured else default_config_dir()
+        self.yaml: dict[str, Any] = {}
+        for path in overlay_files(config_dir, self.app_env):
+            self.yaml = deep_merge(self.yaml, read_overlay(path))
         if "app_env" in self.yaml:  # the model would take app_env from YAML: rare, not here
             raise _Unsupported("app_env in YAML")
-        self.env = {k: v for k, v in lowercase_names(environ).items() if k.startswith(_PREFIX)}
+        self.env = {k.lower(): v for k, v in environ.items() if k.lower().startswith("xin_")}
 
     def get(self, *key: str, json_value: bool = False) -> Any:
         for depth in range(1, len(key)):  # XIN_STORE='{...}': a whole section as JSON
-            if _PREFIX + ENV_NESTED_DELIMITER.join(key[:depth]) in self.env:
+            if "xin_" + "__".join(key[:depth]) in self.env:
                 raise _Unsupported(".".join(key[:depth]))
-        raw = self.env.get(_PREFIX + ENV_NESTED_DELIMITER.join(key))
+        raw = self.env.get("xin_" + "__".join(key))
         if raw is not None:
             if not json_value:
                 return raw

@@ -1,6 +1,6 @@
 """Configuration: one validated ``Settings`` model loaded from layered sources.
 
-The model (pydantic, ~0.1 s to import) is imported on first use of these names, so
+The model (pydantic-settings, ~0.2 s to import) is imported on first use of these names, so
 a module that needs only ``xin.config.files`` (the health function) never pays for it.
 """
 

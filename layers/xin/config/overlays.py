@@ -1,28 +1,50 @@
-"""Readable configuration errors: each bad key and the source it came from (no pydantic import).
-
-The YAML overlay helpers are re-exported from ``xin.config.files`` for existing callers.
-"""
+"""YAML overlay files as a pydantic-settings source, and readable configuration errors."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from xin.config.environment import config_dir_of
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
 from xin.config.files import deep_merge, default_config_dir, overlay_files, read_overlay
 from xin.errors import ConfigurationError
 
-if TYPE_CHECKING:
-    from pydantic import ValidationError
-
 __all__ = [
+    "YamlOverlaySource",
     "deep_merge",
     "default_config_dir",
     "describe_validation_error",
     "overlay_files",
     "read_overlay",
 ]
+
+_CONFIG_DIR_VARIABLE = "XIN_CONFIG_DIR"
+
+
+class YamlOverlaySource(PydanticBaseSettingsSource):
+    """Reads and recursively merges the overlay files for one environment."""
+
+    def __init__(
+        self, settings_cls: type[BaseSettings], *, app_env: str, explicit: Mapping[str, Any]
+    ) -> None:
+        super().__init__(settings_cls)
+        configured = explicit.get("config_dir") or os.environ.get(_CONFIG_DIR_VARIABLE)
+        self.config_dir = Path(configured) if configured else default_config_dir()
+        self.files = overlay_files(self.config_dir, app_env)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        raise NotImplementedError  # values come from __call__ as one merged mapping
+
+    def __call__(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for path in self.files:
+            merged = deep_merge(merged, read_overlay(path))
+        return merged
 
 
 def _lookup(mapping: Mapping[str, Any], loc: tuple[str, ...]) -> bool:
@@ -43,7 +65,9 @@ def _source_of(loc: tuple[str, ...], explicit: Mapping[str, Any], app_env: str) 
     for name in env_names:
         if name in os.environ:
             return f"environment variable {name}"
-    for path in reversed(overlay_files(config_dir_of(explicit, os.environ), app_env)):
+    configured = explicit.get("config_dir") or os.environ.get(_CONFIG_DIR_VARIABLE)
+    config_dir = Path(configured) if configured else default_config_dir()
+    for path in reversed(overlay_files(config_dir, app_env)):
         if _lookup(read_overlay(path), loc):
             return f"file {path}"
     return "defaults"

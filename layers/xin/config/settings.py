@@ -22,16 +22,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from xin.config.channels import ActionsSettings, ChannelsSettings
-from xin.config.environment import (
-    APP_ENV_VARIABLE,
-    CONFIG_DIR_VARIABLE,
-    ENV_NESTED_DELIMITER,
-    ENV_PREFIX,
-    pick_app_env,
-)
-from xin.config.overlays import describe_validation_error
+from xin.config.overlays import YamlOverlaySource, describe_validation_error
 from xin.config.safety import GuardSettings, RedactionSettings
 from xin.config.security import (
     TENANT_PATTERN,
@@ -39,23 +33,11 @@ from xin.config.security import (
     RateLimitSettings,
     TenantSettings,
 )
-from xin.config.sources import settings_values
 
-__all__ = [
-    "APP_ENV_VARIABLE",
-    "CONFIG_DIR_VARIABLE",
-    "ENV_NESTED_DELIMITER",
-    "ENV_PREFIX",
-    "ApiSettings",
-    "AppEnv",
-    "ChatSettings",
-    "EmbeddingSettings",
-    "RagSettings",
-    "Settings",
-    "SettingsModel",
-    "StoreSettings",
-    "load_settings",
-]
+ENV_PREFIX = "XIN_"
+ENV_NESTED_DELIMITER = "__"
+APP_ENV_VARIABLE = "APP_ENV"
+CONFIG_DIR_VARIABLE = "XIN_CONFIG_DIR"
 
 
 class AppEnv(StrEnum):
@@ -264,10 +246,16 @@ class IngestSettings(_Section):
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
-class SettingsModel(BaseModel):
-    """Every setting Xin reads and the rules between them; :class:`Settings` adds the sources."""
+class Settings(BaseSettings):
+    """Every setting Xin reads. Build it with :func:`load_settings`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTED_DELIMITER,
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
 
     app_env: AppEnv = Field(
         default=AppEnv.DEVELOPMENT,
@@ -301,7 +289,7 @@ class SettingsModel(BaseModel):
     actions: ActionsSettings = Field(default_factory=ActionsSettings)
 
     @model_validator(mode="after")
-    def _backends_are_configured(self) -> SettingsModel:
+    def _backends_are_configured(self) -> Settings:
         uses_openai = self.llm.provider == "openai" or self.embedding.provider == "openai"
         if uses_openai and not self.openai.base_url:
             raise ValueError(
@@ -319,7 +307,7 @@ class SettingsModel(BaseModel):
         return self
 
     @model_validator(mode="after")
-    def _security_policy(self) -> SettingsModel:
+    def _security_policy(self) -> Settings:
         """Outside development: authentication on, no wildcard CORS; paths stay confined."""
         from xin.paths import PathNotAllowed, confine_setting
 
@@ -353,16 +341,26 @@ class SettingsModel(BaseModel):
     def is_development(self) -> bool:
         return self.app_env is AppEnv.DEVELOPMENT
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        explicit: dict[str, Any] = getattr(init_settings, "init_kwargs", {})
+        overlays = YamlOverlaySource(
+            settings_cls, app_env=_pick_app_env(explicit), explicit=explicit
+        )
+        return (init_settings, env_settings, overlays)
 
-class Settings(SettingsModel):
-    """Every setting Xin reads, from its sources. Build it with :func:`load_settings`.
 
-    ``Settings(**explicit)`` validates the explicit arguments over the ``XIN_*`` environment
-    variables over the YAML overlays over the defaults (``xin.config.sources``).
-    """
-
-    def __init__(self, **values: Any) -> None:
-        super().__init__(**settings_values(type(self), values, os.environ))
+def _pick_app_env(explicit: dict[str, Any]) -> str:
+    value = explicit.get("app_env") or os.environ.get(APP_ENV_VARIABLE)
+    value = value or os.environ.get(f"{ENV_PREFIX}APP_ENV") or AppEnv.DEVELOPMENT.value
+    return str(value)
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -370,5 +368,4 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        app_env = pick_app_env(overrides, os.environ)
-        raise describe_validation_error(exc, overrides, app_env=app_env) from None
+        raise describe_validation_error(exc, overrides, app_env=_pick_app_env(overrides)) from None

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic_settings import SettingsError
 
 from xin.config import Settings, load_settings
-from xin.config.sources import SettingsError
 from xin.errors import ConfigurationError
 from xin.lambda_health import HealthConfig, health_config
 
