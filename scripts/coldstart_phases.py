@@ -48,7 +48,7 @@ if function == "chat":
     create_app(settings, routes=("chat",), container=container); mark("create app (routes)")
     container.embedder.embed_query("warm up"); mark("embedding model load + 1 query")
     container.detector.detect("How do I deploy Xin to Kubernetes?"); mark("langdetect profiles")
-    from xin.guard.lexicon import patterns; patterns(); mark("guard lexicons (regex compile)")
+    from xin.guard.lexicon import patterns; patterns(); mark("guard lexicons (read + key)")
     container.chat.ask("How do I deploy Xin to Kubernetes?", tenant="default"); mark("answer")
 elif function == "ingest":
     import aws_lambda_powertools.utilities.batch; mark("import batch processing")
@@ -58,7 +58,7 @@ elif function == "ingest":
     container.detector.detect("The launch window opens on Tuesday at nine.")
     mark("langdetect profiles")
     container.embedder.embed_query("warm up"); mark("embedding model load")
-    from xin.guard.lexicon import patterns; patterns(); mark("guard lexicons (regex compile)")
+    from xin.guard.lexicon import patterns; patterns(); mark("guard lexicons (read + key)")
     container.ingestion.ingest_bytes(data, "s3://docs/guide.md", tenant="default")
     mark("parse, chunk, embed, index")
 out = [(b[0], (b[1] - a[1]) * 1000, (b[2] - a[2]) * 1000) for a, b in zip(marks, marks[1:])]
