@@ -30,6 +30,10 @@ REFUSALS: dict[str, str] = {
     "имеющейся у меня информации. Не могли бы вы переформулировать вопрос?",
     "zh": "抱歉，我无法处理这个请求。"
     "我很乐意回答与我掌握的信息相关的问题，能请您换一种方式提问吗？",
+    "ja": "申し訳ありませんが、そのご依頼にはお応えできません。"
+    "手元の情報に関するご質問には喜んでお答えします。質問を言い換えていただけますか？",
+    "ko": "죄송하지만 그 요청은 도와드릴 수 없습니다. 제가 가진 정보에 관한 질문에는 기꺼이 "
+    "답해 드리겠습니다. 질문을 다르게 표현해 주시겠어요?",
 }
 
 # Shown before quoted source passages when an answer was replaced (see output_guard).
@@ -46,6 +50,8 @@ FALLBACK_INTROS: dict[str, str] = {
     "nl": "Ik kon geen betrouwbaar antwoord geven. Dit zeggen de bronnen:",
     "ru": "Мне не удалось дать надёжный ответ. Вот что говорится в источниках:",
     "zh": "我无法给出可靠的回答。以下是资料中的相关内容：",
+    "ja": "信頼できる回答を出せませんでした。資料には次のように書かれています：",
+    "ko": "신뢰할 수 있는 답변을 드리지 못했습니다. 자료에는 다음과 같이 나와 있습니다:",
 }
 NO_SOURCES: dict[str, str] = {
     "en": "I couldn't find this in the available information.",
@@ -60,6 +66,8 @@ NO_SOURCES: dict[str, str] = {
     "nl": "Ik heb dit niet gevonden in de beschikbare informatie.",
     "ru": "Я не нашёл этого в доступной информации.",
     "zh": "我在现有资料中没有找到相关内容。",
+    "ja": "利用可能な情報の中には見つかりませんでした。",
+    "ko": "이용 가능한 정보에서 찾지 못했습니다.",
 }
 
 _ALIASES = {
@@ -82,6 +90,8 @@ _ALIASES = {
     "rus": "ru",
     "zho": "zh",
     "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
 }
 
 
@@ -114,6 +124,13 @@ def _latin_markers() -> dict[str, re.Pattern[str]]:
     return {lang: re.compile(r"\b(?:" + "|".join(w.split()) + r")\b") for lang, w in words.items()}
 
 
+# Scripts that name their language, in order: kana before Han, since Japanese mixes both.
+_SCRIPT_LANGUAGES = (
+    (re.compile("[\u0400-\u04ff]"), "ru", 3),
+    (re.compile("[\u3040-\u30ff]"), "ja", 2),
+    (re.compile("[\uac00-\ud7af]"), "ko", 2),
+    (re.compile("[\u4e00-\u9fff]"), "zh", 2),
+)
 _PERSIAN_ONLY = re.compile("[پچژگیکۀ]")
 _PERSIAN_WORDS = re.compile(r"(?:^|\s)(?:است|را|می|این|که|های|برای|هستم)(?:\s|$)")
 _ARABIC_ONLY = re.compile("[ةيكىأإ]")
@@ -126,10 +143,9 @@ def guess_language(text: str) -> str:
     if arabic_script >= 3:
         persian = len(_PERSIAN_ONLY.findall(sample)) + 2 * len(_PERSIAN_WORDS.findall(sample))
         return "fa" if persian > len(_ARABIC_ONLY.findall(sample)) else "ar"
-    if len(re.findall("[\u0400-\u04ff]", sample)) >= 3:
-        return "ru"
-    if len(re.findall("[\u4e00-\u9fff]", sample)) >= 2:
-        return "zh"
+    for script, language, least in _SCRIPT_LANGUAGES:
+        if len(script.findall(sample)) >= least:
+            return language
     lowered = sample.lower()
     if re.search("[ğış]", lowered):
         return "tr"

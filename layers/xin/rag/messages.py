@@ -10,6 +10,13 @@ _DONT_KNOW = {
     "fr": "Je ne sais pas. Les documents dont je dispose ne répondent pas à cette question.",
     "es": "No lo sé. Los documentos que tengo no responden a esa pregunta.",
     "tr": "Bilmiyorum. Elimdeki belgeler bu soruyu yanıtlamıyor.",
+    "it": "Non lo so. I documenti di cui dispongo non rispondono a questa domanda.",
+    "pt": "Não sei. Os documentos de que disponho não respondem a essa pergunta.",
+    "nl": "Dat weet ik niet. De documenten die ik heb beantwoorden die vraag niet.",
+    "ru": "Я не знаю. В моих документах нет ответа на этот вопрос.",
+    "zh": "我不知道。我掌握的文档没有回答这个问题。",
+    "ja": "わかりません。手元の文書にはこの質問への答えがありません。",
+    "ko": "모르겠습니다. 제가 가진 문서에는 이 질문에 대한 답이 없습니다.",
 }
 _OTHER_LANGUAGE_SOURCES = {
     "en": "From sources in another language:",
@@ -19,6 +26,13 @@ _OTHER_LANGUAGE_SOURCES = {
     "fr": "D'après des sources dans une autre langue :",
     "es": "Según fuentes en otro idioma:",
     "tr": "Başka bir dildeki kaynaklara göre:",
+    "it": "Da fonti in un'altra lingua:",
+    "pt": "Com base em fontes em outro idioma:",
+    "nl": "Uit bronnen in een andere taal:",
+    "ru": "По источникам на другом языке:",
+    "zh": "根据其他语言的资料：",
+    "ja": "他の言語の資料によると：",
+    "ko": "다른 언어로 된 자료에 따르면:",
 }
 
 
