@@ -36,3 +36,9 @@ def test_guess_tells_cjk_languages_apart(text: str, language: str) -> None:
 
 def test_unknown_language_falls_back_to_english() -> None:
     assert messages.dont_know("xx") == messages.dont_know("en")
+
+
+def test_the_generator_prompt_names_every_language_with_a_fixed_message() -> None:
+    from xin.adapters.grounded_prompt import _LANGUAGES
+
+    assert set(REFUSALS) <= set(_LANGUAGES)

@@ -29,6 +29,13 @@ _LANGUAGES = {
     "fr": "French",
     "es": "Spanish",
     "tr": "Turkish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
 }
 
 SYSTEM_PROMPT = """You are Xin, an assistant that answers questions using only the numbered \
