@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from xin.domain import Answer, Citation, SearchHit, Turn
-from xin.rag.focus import is_frame_word, question_and_context
+from xin.rag.focus import is_frame_word, question_and_context, question_terms
 from xin.rag.messages import dont_know, other_language_note
 from xin.rag.sentences import units
-from xin.rag.text import content_terms, light_stem, words
+from xin.rag.text import ARABIC_PROCLITICS, light_stem, match_words, word_count
 
 _COMMON_TERM_WEIGHT = 0.25
 _FRAME_TERM_WEIGHT = 0.05  # framing words only break ties
@@ -43,9 +43,24 @@ class _Candidate:
         return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
+def _stems(text: str, language: str = "") -> frozenset[str]:
+    """Stems of ``text`` (CJK runs as bigrams and characters); Arabic words of an Arabic text
+    lose their affixes, every other language is stemmed alike."""
+    return _cached_stems(text, "ar" if language == "ar" else "")
+
+
 @lru_cache(maxsize=4096)  # passage texts, titles and sentences: each answer re-reads them
-def _stems(text: str) -> frozenset[str]:
-    return frozenset(light_stem(w) for w in words(text))
+def _cached_stems(text: str, language: str) -> frozenset[str]:
+    return frozenset(light_stem(w, language) for w in match_words(text))
+
+
+def _proclitic_free(token: str, term: str, stems: frozenset[str]) -> str:
+    """An Arabic ``term`` the passages lack, without the one-letter proclitic light10 leaves
+    on ("لارجاع" → "ارجاع"), when the passages use that word; ``term`` otherwise."""
+    if term in stems or not token.startswith(ARABIC_PROCLITICS) or len(token) < 4:
+        return term
+    bare = light_stem(token[1:], "ar")
+    return bare if bare in stems else term
 
 
 def _cognate(term: str, stems: frozenset[str], by_start: dict[str, list[str]]) -> str:
@@ -80,23 +95,27 @@ def _term_weights(
     *,
     context: str = "",
     across: frozenset[str] | None = None,
+    language: str = "",
 ) -> dict[str, float]:
     """Weight per question term: 1, less for framing words ("forgot", "how long"), for words
     most retrieved chunks share (the product's name) and for words of the sentences around
     the question. With ``across`` (the passages' stems), a term the passages lack is mapped
     to the passage word it shares its start with (an inflection, or a cognate in another
-    language)."""
-    chunk_stems = [_stems(_context_text(h)) for h in hits]
+    language). ``language`` is the question's: Arabic words are stemmed as Arabic."""
+    chunk_stems = [_stems(_context_text(h), h.chunk.language) for h in hits]
     by_start = _by_start(across) if across is not None else {}
+    arabic = language == "ar"
     weights: dict[str, float] = {}
     for text, base in ((question, 1.0), (context, _CONTEXT_TERM_WEIGHT)):
-        for token in content_terms(text):
-            term = light_stem(token)
+        for token in question_terms(text):
+            term = light_stem(token, "ar") if arabic else light_stem(token)
+            if arabic and across is not None:
+                term = _proclitic_free(token, term, across)
             term = _cognate(term, across, by_start) if across is not None else term
             if term in weights:
                 continue
             frequency = sum(term in stems for stems in chunk_stems) / max(len(chunk_stems), 1)
-            if is_frame_word(token):
+            if is_frame_word(token, language):
                 weights[term] = _FRAME_TERM_WEIGHT
             elif len(chunk_stems) >= 3 and frequency > 0.6:
                 weights[term] = min(base, _COMMON_TERM_WEIGHT)
@@ -109,12 +128,17 @@ def _anchored(hits: Sequence[SearchHit], weights: dict[str, float], pool: frozen
     """Whether a topic word of the question occurs in the passages, a word that names the
     whole collection (in the title of every retrieved document, e.g. the product's name) aside."""
     titles: dict[str, frozenset[str]] = {
-        h.chunk.document_id: _stems(h.document_title) for h in hits
+        h.chunk.document_id: _stems(h.document_title, h.chunk.language) for h in hits
     }
     names = frozenset.intersection(*titles.values()) if len(titles) > 1 else frozenset()
     return any(
         w >= _COMMON_TERM_WEIGHT and t in pool and t not in names for t, w in weights.items()
     )
+
+
+def _pool(hits: Sequence[SearchHit]) -> frozenset[str]:
+    """Every stem of the retrieved passages, their titles and headings."""
+    return frozenset().union(*(_stems(_context_text(h), h.chunk.language) for h in hits))
 
 
 def _context_text(hit: SearchHit) -> str:
@@ -165,8 +189,8 @@ class ExtractiveAnswerer:
         if self._cross_language(hits, language):
             return self._answer_across_languages(asked, context, hits, language)
         # Terms missing from the passages meet their inflected forms there ("خودمو"/"خودم").
-        pool_stems = frozenset().union(*(_stems(_context_text(h)) for h in hits))
-        weights = _term_weights(asked, hits, context=context, across=pool_stems)
+        pool_stems = _pool(hits)
+        weights = _term_weights(asked, hits, context=context, across=pool_stems, language=language)
         pool = self._language_pool(hits, language, weights)
         candidates = self._candidates(pool, weights)
         if not candidates or not self._supported(hits, candidates[0], weights):
@@ -184,8 +208,8 @@ class ExtractiveAnswerer:
     def _answer_across_languages(
         self, question: str, context: str, hits: Sequence[SearchHit], language: str
     ) -> Answer:
-        pool = frozenset().union(*(_stems(_context_text(h)) for h in hits))
-        weights = _term_weights(question, hits, context=context, across=pool)
+        pool = _pool(hits)
+        weights = _term_weights(question, hits, context=context, across=pool, language=language)
         dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
         supported = dense >= self._strong_relevance or (
             dense >= self._cross_relevance and _anchored(hits, weights, pool)
@@ -201,7 +225,7 @@ class ExtractiveAnswerer:
         self, hits: Sequence[SearchHit], language: str, weights: dict[str, float]
     ) -> Sequence[SearchHit]:
         same = [h for h in hits if h.chunk.language == language]
-        covered = any(_coverage(_stems(h.chunk.text), weights) > 0 for h in same)
+        covered = any(_coverage(_stems(h.chunk.text, language), weights) > 0 for h in same)
         return same if same and (covered or not weights) else hits
 
     def _supported(
@@ -211,8 +235,7 @@ class ExtractiveAnswerer:
         if not weights:
             return dense >= self._min_relevance
         # The question's distinctive words must occur somewhere in what was retrieved.
-        pool = frozenset().union(*(_stems(_context_text(h)) for h in hits))
-        if _coverage(pool, weights) < _MIN_POOL_COVERAGE:
+        if _coverage(_pool(hits), weights) < _MIN_POOL_COVERAGE:
             return False
         if dense >= self._strong_relevance:
             return True
@@ -221,11 +244,12 @@ class ExtractiveAnswerer:
     def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
-            context = _stems(f"{hit.document_title} {hit.chunk.heading}")
+            language = hit.chunk.language
+            context = _stems(f"{hit.document_title} {hit.chunk.heading}", language)
             for position, (sentence, code) in enumerate(units(hit.chunk.text)):
-                if len(words(sentence)) < _MIN_SENTENCE_WORDS:
+                if word_count(sentence) < _MIN_SENTENCE_WORDS:
                     continue
-                stems = _stems(sentence)
+                stems = _stems(sentence, language)
                 own = _coverage(stems, weights)
                 with_context = _coverage(stems | context, weights)
                 score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)

@@ -19,7 +19,18 @@ from __future__ import annotations
 
 import re
 
-from xin.rag.text import STOPWORDS, content_terms, light_stem, normalise
+from xin.rag.text import (
+    STOPWORDS,
+    arabic_article_free,
+    bigrams,
+    cjk_script,
+    content_terms,
+    has_cjk,
+    light_stem,
+    normalise,
+    split_cjk,
+    words,
+)
 
 # Words that wrap or frame a question rather than name its topic. Stored normalised
 # (``xin.rag.text.normalise``: case-folded, Persian letters, no diacritics).
@@ -53,7 +64,18 @@ _FRAME_WORDS = {
     مزاحم میشم چطوری چجوری چیکار چکار کنم بکنم""",
     "ar": """عذرا اسف شكرا مرحبا السلام عليكم من فضلك لو سمحت حسنا سؤال نسيت تذكير
     اشرح اخبرني ساعدني اريد اعرف يمكنك هل كم مدة كيف ما ماذا لماذا متى اين في على الى
-    عن مع هذا هذه لك لي انا انت هو هي التي الذي""",
+    عن مع هذا هذه لك لي انا انت هو هي التي الذي لدي لدينا لديك عندي عندك يمكنني يمكن
+    نستطيع استطيع نريد ان او اي كل ذلك تلك هناك هل قد لا نعم ايضا به بها بهم له لها لهم
+    فيه فيها منه منها عنه عنها عليه عليها""",
+    # Chinese, Japanese and Korean frame words are cut out of a run of characters (no spaces
+    # there) before it is split into bigrams: see :func:`question_terms`.
+    "zh": """请问 请 你好 您好 谢谢 多谢 麻烦 多长时间 多久 多少 几天 几个 几 什么 怎么 怎样
+    如何 为什么 哪里 哪儿 哪个 哪些 是否 可以 能否 能 需要 吗 呢 吧 啊 么 的 了 是 我 你 您
+    我们 你们 一下 告诉 知道 想 问""",
+    "ja": """すみません ありがとう 教えて 何 何日 何時 私 方法""",
+    "ko": """안녕하세요 감사합니다 죄송합니다 어떻게 얼마나 며칠 언제 어디 무엇 뭐 왜 어느 몇
+    있나요 있습니까 있어요 하나요 합니까 해야 되나요 됩니까 인가요 입니까 알려 주세요
+    알려주세요 제가 저는 나는 수 나요 습니까 까요 세요""",
     "tr": """tamam pardon özür teşekkürler teşekkür merhaba selam lütfen evet soru unuttum
     hatırlat açıkla anlat göster yardım mümkün musun misin ne kadar sürer adım nasıl nerede
     neden hangi mi mı bir ve ile için bu şu""",
@@ -62,14 +84,88 @@ FRAME_WORDS: frozenset[str] = frozenset(
     normalise(word) for words in _FRAME_WORDS.values() for word in words.split()
 )
 _FRAME_STEMS = frozenset(light_stem(word) for word in FRAME_WORDS)
-_SENTENCE = re.compile(r"[^.!?؟。\n]+[.!?؟。]*|\n")
+_CJK_FRAME = frozenset(word for word in FRAME_WORDS if has_cjk(word))
+_LONGEST_CJK_FRAME = max(map(len, _CJK_FRAME))
+# Korean particles written on the end of a word ("반품은", "배송으로"), longest first.
+_KOREAN_PARTICLES = tuple(
+    sorted(
+        "은 는 이 가 을 를 에 의 도 만 로 와 과 에서 으로 까지 부터 에게 한테 에는".split(), key=len
+    )
+)[::-1]
+_SENTENCE = re.compile(r"[^.!?؟。！？\n]+[.!?؟。！？]*|\n")
+_QUESTION_MARKS = ("?", "؟", "？")
 
 
-def is_frame_word(term: str) -> bool:
-    """True for a word that frames a question rather than names its topic ("helped" too)."""
+def is_frame_word(term: str, language: str = "") -> bool:
+    """True for a word that frames a question rather than names its topic ("helped" too).
+    A run of hiragana is Japanese grammar (particles, verb endings): framing too. In an
+    Arabic question (``language`` "ar") an Arabic frame word with its article or suffixes
+    ("المدة") is one too: its article is not compared."""
     word = normalise(term)
+    if language == "ar" and arabic_article_free(word) in FRAME_WORDS:
+        return True
+    if word and all(cjk_script(ch) == "hira" for ch in word) and has_cjk(word):
+        return True
     stem = light_stem(word)
     return word in FRAME_WORDS or stem in _FRAME_STEMS or stem in STOPWORDS
+
+
+def question_terms(text: str) -> list[str]:
+    """:func:`~xin.rag.text.content_terms` of a question, with every run of Chinese, Japanese
+    or Korean characters cut into terms: frame words (and a Korean word's trailing particle)
+    are cut out of it, each piece of one script is split into overlapping bigrams (a
+    one-character piece is kept whole), and the frame words stay as terms of their own so an
+    answerer can weigh them less. Text without CJK gives exactly ``content_terms``."""
+    if not has_cjk(text):
+        return content_terms(text)
+    seen: dict[str, None] = {}
+    for token in words(text):
+        for part, cjk in split_cjk(token):
+            if cjk:
+                seen.update(dict.fromkeys(_cjk_terms(part)))
+            elif len(part) > 1 and part not in STOPWORDS and not part.isdigit():
+                seen.setdefault(part, None)
+    return list(seen)
+
+
+def _cjk_terms(run: str) -> list[str]:
+    if cjk_script(run[-1]) == "hangul":
+        particle = next((p for p in _KOREAN_PARTICLES if run.endswith(p)), "")
+        if particle and len(run) - len(particle) >= 2:
+            run = run[: -len(particle)]
+    terms: list[str] = []
+    piece = ""
+    position = 0
+    while position < len(run):
+        longest = min(_LONGEST_CJK_FRAME, len(run) - position)
+        frame = next(
+            (
+                run[position : position + n]
+                for n in range(longest, 0, -1)
+                if run[position : position + n] in _CJK_FRAME
+            ),
+            "",
+        )
+        if frame:
+            terms.extend([*_piece_terms(piece), frame])
+            piece = ""
+            position += len(frame)
+        else:
+            piece += run[position]
+            position += 1
+    return [*terms, *_piece_terms(piece)]
+
+
+def _piece_terms(piece: str) -> list[str]:
+    """Bigrams of each one-script stretch of ``piece`` (kanji, kana, Hangul)."""
+    terms: list[str] = []
+    start = 0
+    for end in range(1, len(piece) + 1):
+        if end == len(piece) or cjk_script(piece[end]) != cjk_script(piece[start]):
+            stretch = piece[start:end]
+            terms.extend([stretch] if cjk_script(stretch[0]) == "hira" else bigrams(stretch))
+            start = end
+    return terms
 
 
 def topic_terms(text: str) -> list[str]:
@@ -82,7 +178,7 @@ def question_and_context(message: str) -> tuple[str, str]:
     and the context around them ("My team runs a cluster. How do I deploy?"). Without a
     question mark, or with nothing else, it is all question."""
     sentences = [s.strip() for s in _SENTENCE.findall(question_focus(message)) if s.strip()]
-    questions = [s for s in sentences if s.endswith(("?", "؟"))]
+    questions = [s for s in sentences if s.endswith(_QUESTION_MARKS)]
     if not questions or len(questions) == len(sentences):
         return " ".join(sentences) or message, ""
     return " ".join(questions), " ".join(s for s in sentences if s not in questions)

@@ -33,7 +33,8 @@ _ARABIC_TO_PERSIAN = str.maketrans(
 )
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])[\"'»)\]]*\s+|\n+")
+# CJK full stops end a sentence without a space after them ("可以退货。退货时…").
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])[\"'»)\]]*\s+|(?<=[。！？])[」』”’）]*\s*|\n+")
 
 ENGLISH_STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
@@ -106,10 +107,13 @@ def _english_stemmer() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def light_stem(token: str) -> str:
+def light_stem(token: str, language: str = "") -> str:
     """Stem a normalised token for matching answer sentences: Snowball (Porter 2) for
-    Latin-script words, a few plural/ezafe suffixes for Persian. Search itself uses FTS5's
-    Porter stemmer."""
+    Latin-script words, Arabic affixes (:func:`arabic_stem`) for Arabic-script words of an
+    Arabic text (``language`` "ar"), a few plural/ezafe suffixes for other Arabic-script
+    (Persian) words. Search itself uses FTS5's Porter stemmer."""
+    if language == "ar" and _is_persian(token):
+        return arabic_stem(token)
     if token.isascii():
         stem: str = _english_stemmer().stemWord(token)
         return stem
@@ -117,6 +121,121 @@ def light_stem(token: str) -> str:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             return token[: -len(suffix)]
     return token
+
+
+# -- Arabic: Larkey's light10 stemmer over normalised text ---------------------------------
+#
+# Normalisation has already folded ي/ى → ی, ك → ک, ة → ه and the hamza forms of alef → ا, so
+# the affixes are written in those letters. Light10 removes a leading "و" (and), then one
+# definite article, then each suffix of its list once, in order, keeping at least two letters.
+
+_AR_ARTICLES = ("وال", "بال", "کال", "فال", "لل", "ال")
+_AR_SUFFIXES = ("ها", "ان", "ات", "ون", "ین", "یه", "ه", "ی")
+
+
+def arabic_stem(token: str) -> str:
+    """Light10 (Larkey, Ballesteros & Connell 2007) stem of a normalised Arabic word:
+    "والمنتجات" and "المنتج" → "منتج", "الاصلیه" → "اصل"."""
+    token = arabic_article_free(token)
+    for suffix in _AR_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 2:
+            token = token[: -len(suffix)]
+    return token
+
+
+def arabic_article_free(token: str) -> str:
+    """A normalised Arabic word without its leading "و" and definite article (light10's
+    prefix steps): "والمدة" → "مده"."""
+    if token.startswith("و") and len(token) >= 4:
+        token = token[1:]
+    for article in _AR_ARTICLES:
+        if token.startswith(article) and len(token) - len(article) >= 2:
+            return token[len(article) :]
+    return token
+
+
+# One-letter proclitics light10 leaves on: "لإرجاع" (to return), "بسرعة" (quickly), "فقط"...
+# Only ever stripped when the rest is a word the passages use (see the answerer).
+ARABIC_PROCLITICS = ("ل", "ب", "ف", "ک")
+
+
+# -- CJK: overlapping character bigrams ---------------------------------------------------
+#
+# Chinese and Japanese do not put spaces between words, and Korean attaches particles to its
+# words, so a run of Han, Kana or Hangul is one \w+ "word" that never meets another. Without a
+# segmenter the standard unit is the overlapping character bigram (as Lucene's CJK analyzer
+# does): "退货政策" → 退货 退政 政策. Passages also keep every single character, so a one-
+# character question word ("钱") can be found.
+
+_CJK_CHARS = (
+    "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+_CJK_CHAR = re.compile(f"[{_CJK_CHARS}]")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Han, Kana or Hangul character."""
+    return _CJK_CHAR.search(text) is not None
+
+
+def cjk_script(char: str) -> str:
+    """ "hira", "kata", "hangul" or "han" for a CJK character."""
+    code = ord(char)
+    if 0x3040 <= code <= 0x309F:
+        return "hira"
+    if 0x30A0 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
+        return "kata"
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    return "han"
+
+
+def bigrams(run: str) -> list[str]:
+    """Overlapping character bigrams of ``run``; a one-character run is itself."""
+    if len(run) < 2:
+        return [run] if run else []
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def split_cjk(token: str) -> list[tuple[str, bool]]:
+    """``token`` cut into its CJK runs and the rest, each with whether it is CJK
+    ("iphone手机" → ("iphone", False), ("手机", True))."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for run in _CJK_RUN.finditer(token):
+        if run.start() > position:
+            parts.append((token[position : run.start()], False))
+        parts.append((run.group(0), True))
+        position = run.end()
+    if position < len(token):
+        parts.append((token[position:], False))
+    return parts
+
+
+def match_words(text: str) -> list[str]:
+    """:func:`words` for matching answer sentences: a CJK run becomes its bigrams and single
+    characters; text without CJK gives exactly :func:`words`."""
+    tokens = words(text)
+    if not has_cjk(text):
+        return tokens
+    found: list[str] = []
+    for token in tokens:
+        for part, cjk in split_cjk(token):
+            found.extend([*bigrams(part), *part] if cjk and len(part) > 1 else [part])
+    return found
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` has, a CJK run counting its bigrams (about two characters a
+    word); without CJK this is ``len(words(text))``."""
+    tokens = words(text)
+    if not has_cjk(text):
+        return len(tokens)
+    return sum(
+        len(bigrams(part)) if cjk else 1 for token in tokens for part, cjk in split_cjk(token)
+    )
 
 
 def split_sentences(text: str) -> list[str]:
