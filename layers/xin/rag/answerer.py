@@ -43,15 +43,13 @@ class _Candidate:
         return f"{self.text}\n{self.code}\n" if self.code else self.text
 
 
-def _stems(text: str, language: str = "") -> frozenset[str]:
-    """Stems of ``text`` (CJK runs as bigrams and characters); Arabic words of an Arabic text
-    lose their affixes, every other language is stemmed alike."""
-    return _cached_stems(text, "ar" if language == "ar" else "")
-
-
 @lru_cache(maxsize=4096)  # passage texts, titles and sentences: each answer re-reads them
-def _cached_stems(text: str, language: str) -> frozenset[str]:
-    return frozenset(light_stem(w, language) for w in match_words(text))
+def _stems(text: str, arabic: bool = False) -> frozenset[str]:
+    """Stems of ``text`` (CJK runs as bigrams and characters); with ``arabic`` (an Arabic
+    text) Arabic words lose their affixes. Every other language is stemmed alike."""
+    if arabic:
+        return frozenset(light_stem(w, "ar") for w in match_words(text))
+    return frozenset(light_stem(w) for w in match_words(text))
 
 
 def _proclitic_free(token: str, term: str, stems: frozenset[str]) -> str:
@@ -102,7 +100,7 @@ def _term_weights(
     the question. With ``across`` (the passages' stems), a term the passages lack is mapped
     to the passage word it shares its start with (an inflection, or a cognate in another
     language). ``language`` is the question's: Arabic words are stemmed as Arabic."""
-    chunk_stems = [_stems(_context_text(h), h.chunk.language) for h in hits]
+    chunk_stems = [_stems(_context_text(h), h.chunk.language == "ar") for h in hits]
     by_start = _by_start(across) if across is not None else {}
     arabic = language == "ar"
     weights: dict[str, float] = {}
@@ -128,7 +126,7 @@ def _anchored(hits: Sequence[SearchHit], weights: dict[str, float], pool: frozen
     """Whether a topic word of the question occurs in the passages, a word that names the
     whole collection (in the title of every retrieved document, e.g. the product's name) aside."""
     titles: dict[str, frozenset[str]] = {
-        h.chunk.document_id: _stems(h.document_title, h.chunk.language) for h in hits
+        h.chunk.document_id: _stems(h.document_title, h.chunk.language == "ar") for h in hits
     }
     names = frozenset.intersection(*titles.values()) if len(titles) > 1 else frozenset()
     return any(
@@ -138,7 +136,7 @@ def _anchored(hits: Sequence[SearchHit], weights: dict[str, float], pool: frozen
 
 def _pool(hits: Sequence[SearchHit]) -> frozenset[str]:
     """Every stem of the retrieved passages, their titles and headings."""
-    return frozenset().union(*(_stems(_context_text(h), h.chunk.language) for h in hits))
+    return frozenset().union(*(_stems(_context_text(h), h.chunk.language == "ar") for h in hits))
 
 
 def _context_text(hit: SearchHit) -> str:
@@ -225,7 +223,7 @@ class ExtractiveAnswerer:
         self, hits: Sequence[SearchHit], language: str, weights: dict[str, float]
     ) -> Sequence[SearchHit]:
         same = [h for h in hits if h.chunk.language == language]
-        covered = any(_coverage(_stems(h.chunk.text, language), weights) > 0 for h in same)
+        covered = any(_coverage(_stems(h.chunk.text, language == "ar"), weights) > 0 for h in same)
         return same if same and (covered or not weights) else hits
 
     def _supported(
@@ -244,12 +242,12 @@ class ExtractiveAnswerer:
     def _candidates(self, hits: Sequence[SearchHit], weights: dict[str, float]) -> list[_Candidate]:
         found: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_sources + 2]):
-            language = hit.chunk.language
-            context = _stems(f"{hit.document_title} {hit.chunk.heading}", language)
+            arabic = hit.chunk.language == "ar"
+            context = _stems(f"{hit.document_title} {hit.chunk.heading}", arabic)
             for position, (sentence, code) in enumerate(units(hit.chunk.text)):
                 if word_count(sentence) < _MIN_SENTENCE_WORDS:
                     continue
-                stems = _stems(sentence, language)
+                stems = _stems(sentence, arabic)
                 own = _coverage(stems, weights)
                 with_context = _coverage(stems | context, weights)
                 score = 0.8 * own + 0.2 * with_context + 0.1 / (1 + rank)

@@ -69,13 +69,15 @@ _FRAME_WORDS = {
     فيه فيها منه منها عنه عنها عليه عليها""",
     # Chinese, Japanese and Korean frame words are cut out of a run of characters (no spaces
     # there) before it is split into bigrams: see :func:`question_terms`.
-    "zh": """请问 请 你好 您好 谢谢 多谢 麻烦 多长时间 多久 多少 几天 几个 几 什么 怎么 怎样
-    如何 为什么 哪里 哪儿 哪个 哪些 是否 可以 能否 能 需要 吗 呢 吧 啊 么 的 了 是 我 你 您
-    我们 你们 一下 告诉 知道 想 问""",
+    "zh": """请问 请 你好 您好 谢谢 多谢 麻烦 多长时间 多长 多久 多少 多大 几天 几个 几 什么
+    怎么 怎样 如何 为什么 哪里 哪儿 哪个 哪些 是否 可以 能否 能 需要 吗 呢 吧 啊 么 的 了
+    是 我 你 您 我们 你们 一下 告诉 知道 想 问""",
     "ja": """すみません ありがとう 教えて 何 何日 何時 私 方法""",
-    "ko": """안녕하세요 감사합니다 죄송합니다 어떻게 얼마나 며칠 언제 어디 무엇 뭐 왜 어느 몇
+    # Korean is written in words: its frame words are whole words (after their particle and
+    # ending are cut, see _KOREAN_ENDINGS), never cut out of the middle of one.
+    "ko": """안녕하세요 감사합니다 죄송합니다 어떻게 얼마나 얼마 며칠 언제 어디 무엇 뭐 왜 어느 몇
     있나요 있습니까 있어요 하나요 합니까 해야 되나요 됩니까 인가요 입니까 알려 주세요
-    알려주세요 제가 저는 나는 수 나요 습니까 까요 세요""",
+    알려주세요 제가 저는 나는 수 때 걸리 걸려 가능 있 없 되""",
     "tr": """tamam pardon özür teşekkürler teşekkür merhaba selam lütfen evet soru unuttum
     hatırlat açıkla anlat göster yardım mümkün musun misin ne kadar sürer adım nasıl nerede
     neden hangi mi mı bir ve ile için bu şu""",
@@ -84,12 +86,23 @@ FRAME_WORDS: frozenset[str] = frozenset(
     normalise(word) for words in _FRAME_WORDS.values() for word in words.split()
 )
 _FRAME_STEMS = frozenset(light_stem(word) for word in FRAME_WORDS)
-_CJK_FRAME = frozenset(word for word in FRAME_WORDS if has_cjk(word))
+_CJK_FRAME = frozenset(
+    word for word in FRAME_WORDS if has_cjk(word) and cjk_script(word[0]) != "hangul"
+)
 _LONGEST_CJK_FRAME = max(map(len, _CJK_FRAME))
 # Korean particles written on the end of a word ("반품은", "배송으로"), longest first.
 _KOREAN_PARTICLES = tuple(
     sorted(
         "은 는 이 가 을 를 에 의 도 만 로 와 과 에서 으로 까지 부터 에게 한테 에는".split(), key=len
+    )
+)[::-1]
+# ... and the endings of its verbs and adjectives in a question ("필요한가요", "반품할"), cut
+# when two syllables or more are left.
+_KOREAN_ENDINGS = tuple(
+    sorted(
+        """하나요 합니까 합니다 한가요 인가요 습니까 나요 까요 세요 가요 어요 아요 해야 해요
+        하는 하다 할 한 되나요 됩니까 됩니다 되는 된 될""".split(),
+        key=len,
     )
 )[::-1]
 _SENTENCE = re.compile(r"[^.!?؟。！？\n]+[.!?؟。！？]*|\n")
@@ -129,10 +142,8 @@ def question_terms(text: str) -> list[str]:
 
 
 def _cjk_terms(run: str) -> list[str]:
-    if cjk_script(run[-1]) == "hangul":
-        particle = next((p for p in _KOREAN_PARTICLES if run.endswith(p)), "")
-        if particle and len(run) - len(particle) >= 2:
-            run = run[: -len(particle)]
+    if all(cjk_script(ch) == "hangul" for ch in run):
+        return _korean_terms(run)
     terms: list[str] = []
     piece = ""
     position = 0
@@ -154,6 +165,15 @@ def _cjk_terms(run: str) -> list[str]:
             piece += run[position]
             position += 1
     return [*terms, *_piece_terms(piece)]
+
+
+def _korean_terms(word: str) -> list[str]:
+    """A Korean word without its particle and ending: a frame word, or its bigrams."""
+    for affixes in (_KOREAN_PARTICLES, _KOREAN_ENDINGS):
+        affix = next((a for a in affixes if word.endswith(a)), "")
+        if affix and len(word) - len(affix) >= 2:
+            word = word[: -len(affix)]
+    return [word] if word in FRAME_WORDS else bigrams(word)
 
 
 def _piece_terms(piece: str) -> list[str]:

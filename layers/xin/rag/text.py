@@ -33,8 +33,9 @@ _ARABIC_TO_PERSIAN = str.maketrans(
 )
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])[\"'»)\]]*\s+|\n+")
 # CJK full stops end a sentence without a space after them ("可以退货。退货时…").
-_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])[\"'»)\]]*\s+|(?<=[。！？])[」』”’）]*\s*|\n+")
+_CJK_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])[\"'»)\]]*\s+|(?<=[。！？])[」』”’）]*\s*|\n+")
 
 ENGLISH_STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be because been before being
@@ -177,7 +178,7 @@ _CJK_CHAR = re.compile(f"[{_CJK_CHARS}]")
 
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Han, Kana or Hangul character."""
-    return _CJK_CHAR.search(text) is not None
+    return not text.isascii() and _CJK_CHAR.search(text) is not None
 
 
 def cjk_script(char: str) -> str:
@@ -239,8 +240,9 @@ def word_count(text: str) -> int:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split on sentence punctuation (Latin and Persian/Arabic) and line breaks."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+    """Split on sentence punctuation (Latin, Persian/Arabic, CJK) and line breaks."""
+    ends = _CJK_SENTENCE_END if has_cjk(text) else _SENTENCE_END
+    return [part.strip() for part in ends.split(text) if part and part.strip()]
 
 
 # -- search terms: what the keyword index and keyword queries are made of ---------------------
