@@ -58,9 +58,8 @@ UNANSWERABLE = [
     ("你们接受比特币付款吗？", "zh", "我不知道"),
     ("公司总部在哪个城市？", "zh", "我不知道"),
     ("加急配送周末送货吗？", "zh", "我不知道"),
-    # Short Japanese written mostly in kanji is detected as Chinese (script fallback):
-    # refused all the same.
-    ("会員登録にパスワードは必要ですか？", "zh", "我不知道"),
+    # Japanese with more kanji than kana: still Japanese (kana never appear in Chinese).
+    ("会員登録にパスワードは必要ですか？", "ja", "わかりません"),
     ("회원 가입은 어떻게 하나요?", "ko", "모르겠습니다"),
     ("교환은 가능한가요?", "ko", "모르겠습니다"),
     ("هل تقبلون الدفع بالعملات الرقمية؟", "ar", "لا أعرف"),

@@ -50,3 +50,18 @@ def test_sentence_split_handles_persian_question_mark() -> None:
         "Third one!",
         "fourth",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("会員登録にパスワードは必要ですか？", "ja"),  # more kanji than kana
+        ("返品の期限は何日ですか", "ja"),
+        ("東京都新宿区西新宿", "zh"),  # kanji only: nothing tells it from Chinese
+        ("退货需要多长时间？", "zh"),
+        ("我们的产品说明书", "zh"),
+        ("반품 기한은 며칠인가요?", "ko"),
+    ],
+)
+def test_japanese_with_more_kanji_than_kana_is_japanese(text: str, language: str) -> None:
+    assert LangDetectDetector().detect(text) == language

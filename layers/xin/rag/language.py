@@ -55,6 +55,16 @@ def _arabic_script_language(text: str) -> str:
     return "ar" if arabic > persian else "fa"
 
 
+_KANA = ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA")
+
+
+def _is_japanese(scripts: Counter[str], letters: int) -> bool:
+    """Kanji outnumber kana in many Japanese sentences, but Chinese never writes kana: a text
+    mostly in Han characters with a real share of kana is Japanese."""
+    kana = sum(scripts[name] for name in _KANA)
+    return kana >= 2 and kana >= 0.1 * letters
+
+
 class LangDetectDetector:
     """Implements the ``LanguageDetector`` port. Thread-safe; loads profiles on first use."""
 
@@ -80,6 +90,8 @@ class LangDetectDetector:
         script, _ = scripts.most_common(1)[0]
         if script == "ARABIC":
             return _arabic_script_language(text)
+        if script == "CJK" and _is_japanese(scripts, len(letters)):
+            return "ja"
         fallback = _SCRIPT_DEFAULTS.get(script, UNDETERMINED)
         if len(letters) < self._short or script != "LATIN":
             return fallback
