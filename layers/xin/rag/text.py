@@ -328,18 +328,34 @@ def persian_stem(token: str) -> str:
 _DETACHED_AFFIXES = frozenset(("می", "نمی", "ها", "های", "هایی", "ای", "تر", "ترین"))
 
 
+def keyword_words(text: str) -> list[str]:
+    """:func:`words` for the keyword index: a CJK run becomes its overlapping bigrams (a
+    one-character run stays itself), as Lucene's CJK bigram filter does, since FTS5's
+    ``unicode61`` tokenizer would keep a whole unspaced sentence as one token. Text without
+    CJK gives exactly :func:`words`."""
+    tokens = words(text)
+    if not has_cjk(text):
+        return tokens
+    return [
+        term
+        for token in tokens
+        for part, cjk in split_cjk(token)
+        for term in (bigrams(part) if cjk else [part])
+    ]
+
+
 def search_terms(text: str) -> list[str]:
-    """Tokens for the keyword index and keyword queries: normalised words, Persian words
-    stemmed, affixes left alone by a ZWNJ ("زبان‌ها") dropped. English stays whole (the
-    index's Porter stemmer takes care of it)."""
-    return [persian_stem(t) for t in words(text) if t not in _DETACHED_AFFIXES]
+    """Tokens for the keyword index and keyword queries: normalised words (CJK runs as
+    bigrams), Persian words stemmed, affixes left alone by a ZWNJ ("زبان‌ها") dropped.
+    English stays whole (the index's Porter stemmer takes care of it)."""
+    return [persian_stem(t) for t in keyword_words(text) if t not in _DETACHED_AFFIXES]
 
 
 def query_terms(text: str) -> list[str]:
     """Distinct :func:`search_terms` of a query, stop words left out."""
     kept = (
         t
-        for t in words(text)
+        for t in keyword_words(text)
         if t not in STOPWORDS
         and _SPOKEN_WORDS.get(t, t) not in STOPWORDS
         and t not in _DETACHED_AFFIXES
