@@ -22,7 +22,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from xin.config.channels import ActionsSettings, ChannelsSettings
 from xin.config.overlays import YamlOverlaySource, describe_validation_error
@@ -369,3 +374,13 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         raise describe_validation_error(exc, overrides, app_env=_pick_app_env(overrides)) from None
+    except SettingsError as exc:  # a variable that must hold JSON does not
+        from xin.config.env_errors import describe_json_error
+
+        raise describe_json_error(
+            Settings,
+            os.environ,
+            prefix=ENV_PREFIX,
+            delimiter=ENV_NESTED_DELIMITER,
+            original=exc,
+        ) from None
