@@ -191,7 +191,7 @@ class ExtractiveAnswerer:
         weights = _term_weights(asked, hits, context=context, across=pool_stems, language=language)
         pool = self._language_pool(hits, language, weights)
         candidates = self._candidates(pool, weights)
-        if not candidates or not self._supported(hits, candidates[0], weights):
+        if not candidates or not self._supported(hits, pool_stems, candidates[0], weights):
             return _refusal(language)
         chosen = self._choose(candidates)
         return self._compose(chosen, pool, language, same_language=pool is not hits)
@@ -227,13 +227,18 @@ class ExtractiveAnswerer:
         return same if same and (covered or not weights) else hits
 
     def _supported(
-        self, hits: Sequence[SearchHit], best: _Candidate, weights: dict[str, float]
+        self,
+        hits: Sequence[SearchHit],
+        pool_stems: frozenset[str],
+        best: _Candidate,
+        weights: dict[str, float],
     ) -> bool:
         dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
         if not weights:
             return dense >= self._min_relevance
-        # The question's distinctive words must occur somewhere in what was retrieved.
-        if _coverage(_pool(hits), weights) < _MIN_POOL_COVERAGE:
+        # The question's distinctive words must occur somewhere in what was retrieved
+        # (``pool_stems``: every stem of ``hits``).
+        if _coverage(pool_stems, weights) < _MIN_POOL_COVERAGE:
             return False
         if dense >= self._strong_relevance:
             return True
