@@ -215,16 +215,23 @@ def split_cjk(token: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def match_words(text: str) -> list[str]:
-    """:func:`words` for matching answer sentences: a CJK run becomes its bigrams and single
-    characters; text without CJK gives exactly :func:`words`."""
+def match_words(text: str, *, characters: bool = True) -> list[str]:
+    """:func:`words` with every CJK run cut into its overlapping bigrams (a one-character run
+    stays itself) and, with ``characters``, its single characters too; text without CJK gives
+    exactly :func:`words`. Answer matching keeps the characters (a one-character question word
+    such as "钱" must meet its passage); the keyword index does not (:func:`keyword_words`)."""
     tokens = words(text)
     if not has_cjk(text):
         return tokens
     found: list[str] = []
     for token in tokens:
         for part, cjk in split_cjk(token):
-            found.extend([*bigrams(part), *part] if cjk and len(part) > 1 else [part])
+            if not cjk:
+                found.append(part)
+                continue
+            found.extend(bigrams(part))
+            if characters and len(part) > 1:
+                found.extend(part)
     return found
 
 
@@ -329,19 +336,10 @@ _DETACHED_AFFIXES = frozenset(("می", "نمی", "ها", "های", "هایی", "
 
 
 def keyword_words(text: str) -> list[str]:
-    """:func:`words` for the keyword index: a CJK run becomes its overlapping bigrams (a
-    one-character run stays itself), as Lucene's CJK bigram filter does, since FTS5's
-    ``unicode61`` tokenizer would keep a whole unspaced sentence as one token. Text without
-    CJK gives exactly :func:`words`."""
-    tokens = words(text)
-    if not has_cjk(text):
-        return tokens
-    return [
-        term
-        for token in tokens
-        for part, cjk in split_cjk(token)
-        for term in (bigrams(part) if cjk else [part])
-    ]
+    """:func:`words` for the keyword index: CJK runs as overlapping bigrams, without single
+    characters (as Lucene's CJK bigram filter by default), since FTS5's ``unicode61``
+    tokenizer would keep a whole unspaced sentence as one token."""
+    return match_words(text, characters=False)
 
 
 def search_terms(text: str) -> list[str]:
